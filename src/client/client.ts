@@ -1,0 +1,391 @@
+/**
+ * `Client`: node-postgres' API over the pipelined wire engine.
+ *
+ * Unlike pg, `query()` calls made without awaiting the previous one are written back-to-back
+ * (pipelined) instead of waiting for each other, and still resolve in order with their own
+ * results or errors. Writes produced in one tick are coalesced into one transport write on a
+ * microtask (never a `setTimeout(0)`), so N concurrent queries cost about one round trip.
+ */
+import '../core/buffer.js';
+import { type ConnectionConfig, ConnectionParameters } from '../core/connection-parameters.js';
+import { EventEmitter } from '../core/emitter.js';
+import { ConnectionError, TimeoutError, UsageError } from '../core/errors.js';
+import { escapeIdentifier, escapeLiteral } from '../core/escape.js';
+import type { Result } from '../core/result.js';
+import { type CustomTypesConfig, type TypeFormat, TypeOverrides, type TypeParser } from '../core/types.js';
+import { openTcp } from '../transport/tcp.js';
+import type { Transport } from '../transport/transport.js';
+import { WireEngine } from '../wire/engine.js';
+import type { Operation } from '../wire/operation.js';
+import { type PreparedStatements, QueryOperation, type QuerySpec } from '../wire/query.js';
+import { WriteCoalescer } from './write-coalescer.js';
+
+export interface ClientConfig extends ConnectionConfig {
+  /** Send startup + password + first queries in one flight when the server asks for cleartext. */
+  pipelineConnect?: 'password' | false;
+  /** Most queries in flight on this connection at once (default 100). */
+  maxPipeline?: number;
+  /** Highest SCRAM iteration count accepted from the server (default 100000; 0 = no cap). */
+  scramMaxIterations?: number;
+}
+
+export interface QueryConfig<V = unknown[]> {
+  text: string;
+  values?: V;
+  name?: string;
+  rowMode?: 'array';
+  types?: CustomTypesConfig;
+  queryMode?: 'extended';
+  query_timeout?: number;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: results hold whatever the type parsers return
+export type QueryCallback<R = any> = (err: Error | null, result: Result<R>) => void;
+
+export class Client extends EventEmitter {
+  readonly connectionParameters: ConnectionParameters;
+  readonly user: string | undefined;
+  readonly database: string | undefined;
+  readonly port: number;
+  readonly host: string;
+  declare password: ConnectionConfig['password'] | null | undefined;
+  readonly ssl: ConnectionParameters['ssl'];
+  processID: number | null = null;
+  secretKey: number | null = null;
+
+  _queryable = true;
+  _ending = false;
+  _ended = false;
+  _connecting = false;
+  _connected = false;
+  _connectionError = false;
+  readonly _types: TypeOverrides;
+
+  private readonly config: ClientConfig;
+  private readonly prepared: PreparedStatements = new Map();
+  private engine: WireEngine | undefined;
+  private transport: Transport | undefined;
+  private writer: WriteCoalescer | undefined;
+  /** Queries made before `connect()`: pg queues them until the connection is up. */
+  private early: Operation[] = [];
+  private endPromise: Promise<void> | undefined;
+
+  constructor(config?: string | ClientConfig) {
+    super();
+    this.config = typeof config === 'string' ? { connectionString: config } : { ...(config ?? {}) };
+    this.connectionParameters = new ConnectionParameters(this.config);
+    const params = this.connectionParameters;
+    this.user = params.user;
+    this.database = params.database;
+    this.port = params.port;
+    this.host = params.host;
+    Object.defineProperty(this, 'password', {
+      configurable: true,
+      enumerable: false,
+      writable: true,
+      value: params.password,
+    });
+    this.ssl = params.ssl;
+    this._types = new TypeOverrides(this.config.types);
+  }
+
+  setTypeParser(oid: number, format: TypeFormat | TypeParser, parseFn?: TypeParser): void {
+    if (typeof format === 'function') this._types.setTypeParser(oid, format);
+    else this._types.setTypeParser(oid, format, parseFn as TypeParser);
+  }
+
+  getTypeParser(oid: number, format?: TypeFormat): TypeParser {
+    return this._types.getTypeParser(oid, format);
+  }
+
+  escapeIdentifier(str: string): string {
+    return escapeIdentifier(str);
+  }
+
+  escapeLiteral(str: string): string {
+    return escapeLiteral(str);
+  }
+
+  /** `'I'` idle, `'T'` in a transaction, `'E'` in a failed transaction, `null` before connecting. */
+  getTransactionStatus(): 'I' | 'T' | 'E' | null {
+    return this.engine?.transactionStatus ?? null;
+  }
+
+  connect(): Promise<this>;
+  connect(callback: (err: Error | null, client?: Client) => void): void;
+  connect(callback?: (err: Error | null, client?: Client) => void): Promise<this> | undefined {
+    const promise = this.connectOnce();
+    if (!callback) return promise;
+    promise.then(
+      () => callback(null, this),
+      (error: Error) => callback(error),
+    );
+    return undefined;
+  }
+
+  private async connectOnce(): Promise<this> {
+    if (this._connecting || this._connected || this._ended) {
+      throw new UsageError('Client has already been connected. You cannot reuse a client.');
+    }
+    this._connecting = true;
+    const timeoutMs = this.config.connectionTimeoutMillis ?? 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const connecting = this.establish(this.config.pipelineConnect === 'password');
+      if (timeoutMs > 0) {
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            const error = new TimeoutError(`Connection timed out after ${timeoutMs} ms`);
+            this.transport?.destroy(error);
+            reject(error);
+          }, timeoutMs);
+        });
+        await Promise.race([connecting, timeout]);
+      } else {
+        await connecting;
+      }
+      this._connected = true;
+      this.emit('connect');
+      return this;
+    } catch (error) {
+      this._queryable = false;
+      this._connectionError = true;
+      this.transport?.destroy();
+      this.failEarly(error as Error);
+      throw error;
+    } finally {
+      this._connecting = false;
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  /** Opens the transport and runs startup; retries once without pipelining on a mismatch. */
+  private async establish(pipelinePassword: boolean, carried: Operation[] = []): Promise<void> {
+    const params = this.connectionParameters;
+    const password = await resolvePassword(params.password);
+    let settle!: { resolve(): void; reject(e: Error): void; retry(ops: Operation[]): void };
+    const outcome = new Promise<Operation[] | undefined>((resolve, reject) => {
+      settle = { resolve: () => resolve(undefined), reject, retry: (ops) => resolve(ops) };
+    });
+
+    let engine!: WireEngine;
+    const transport = await openTcp(
+      {
+        host: params.host,
+        port: params.port,
+        ssl: params.ssl,
+        keepAlive: this.config.keepAlive,
+        keepAliveInitialDelayMillis: this.config.keepAliveInitialDelayMillis,
+      },
+      {
+        data: (chunk) => engine.feed(chunk),
+        close: (error) => {
+          engine.closed(this._ending, error);
+          this.onTransportClosed();
+        },
+      },
+    );
+    const writer = new WriteCoalescer(transport);
+    engine = new WireEngine(
+      {
+        user: params.user ?? '',
+        password,
+        startupParameters: this.startupParameters(),
+        pipelinePassword: pipelinePassword && password !== undefined,
+        maxPipeline: this.config.maxPipeline,
+        scramMaxIterations: this.config.scramMaxIterations,
+      },
+      {
+        write: (data) => writer.write(data),
+        ready: () => settle.resolve(),
+        fatal: (error) => {
+          if (!this._connected) settle.reject(error);
+          else this.onFatal(error);
+        },
+        pipelineMismatch: (operations) => {
+          transport.destroy();
+          settle.retry(operations);
+        },
+        notice: (message) => this.emit('notice', message),
+        notification: (message) => this.emit('notification', message),
+        parameterStatus: () => {},
+        drain: () => this.emit('drain'),
+      },
+    );
+    this.engine = engine;
+    this.transport = transport;
+    this.writer = writer;
+    engine.start();
+    for (const operation of [...carried, ...this.early.splice(0)]) engine.submit(operation);
+
+    const retry = await outcome;
+    if (retry) return this.establish(false, retry);
+    this.processID = engine.processID;
+    this.secretKey = engine.secretKey;
+  }
+
+  private startupParameters(): Record<string, string> {
+    const p = this.connectionParameters;
+    const out: Record<string, string> = {};
+    if (p.database) out.database = p.database;
+    const appName = p.application_name || p.fallback_application_name;
+    if (appName) out.application_name = appName;
+    if (p.replication) out.replication = String(p.replication);
+    if (p.statement_timeout) out.statement_timeout = String(Number.parseInt(String(p.statement_timeout), 10));
+    if (p.lock_timeout) out.lock_timeout = String(Number.parseInt(String(p.lock_timeout), 10));
+    if (p.idle_in_transaction_session_timeout) {
+      out.idle_in_transaction_session_timeout = String(
+        Number.parseInt(String(p.idle_in_transaction_session_timeout), 10),
+      );
+    }
+    if (p.options) out.options = p.options;
+    return out;
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: row type defaults to any, as in @types/pg
+  query<R = any>(config: string | QueryConfig, values?: unknown[]): Promise<Result<R>>;
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  query<R = any>(config: string | QueryConfig, callback: QueryCallback<R>): void;
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  query<R = any>(
+    config: string | QueryConfig,
+    values: unknown[] | undefined,
+    callback: QueryCallback<R>,
+  ): void;
+  query(
+    config: string | QueryConfig,
+    valuesOrCallback?: unknown[] | QueryCallback,
+    maybeCallback?: QueryCallback,
+  ): Promise<Result> | undefined {
+    if (config === null || config === undefined) {
+      throw new TypeError('Client was passed a null or undefined query');
+    }
+    const callback = typeof valuesOrCallback === 'function' ? valuesOrCallback : maybeCallback;
+    if (callback !== undefined && typeof callback !== 'function')
+      throw new TypeError('callback is not a function');
+    const promise = this.runQuery(
+      config,
+      typeof valuesOrCallback === 'function' ? undefined : valuesOrCallback,
+    );
+    if (!callback) return promise;
+    promise.then(
+      (result) => callback(null, result),
+      (error: Error) => callback(error, undefined as unknown as Result),
+    );
+    return undefined;
+  }
+
+  private runQuery(config: string | QueryConfig, values: unknown[] | undefined): Promise<Result> {
+    const spec: QuerySpec & { query_timeout?: number } =
+      typeof config === 'string' ? { text: config } : { ...config };
+    if (values !== undefined) spec.values = values;
+    return new Promise<Result>((resolve, reject) => {
+      if (typeof spec.text !== 'string' && spec.name === undefined) {
+        return reject(
+          new UsageError('A query must have either text or a name. Supplying neither is unsupported.'),
+        );
+      }
+      if (spec.values !== undefined && !Array.isArray(spec.values)) {
+        return reject(new UsageError('Query values must be an array'));
+      }
+      if (this._ending || this._ended)
+        return reject(new UsageError('Client was closed and is not queryable'));
+      if (!this._queryable) {
+        return reject(new ConnectionError('Client has encountered a connection error and is not queryable'));
+      }
+      const timeoutMs = spec.query_timeout ?? (this.connectionParameters.query_timeout || 0);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        fn();
+      };
+      let operation: QueryOperation;
+      try {
+        operation = new QueryOperation(spec, this._types, this.prepared, {
+          resolve: (result) => settle(() => resolve(result as Result)),
+          reject: (error) => settle(() => reject(error)),
+        });
+      } catch (error) {
+        return reject(error);
+      }
+      if (timeoutMs > 0) {
+        // pg's client-side timer, counted from query() including time spent queued. The
+        // operation still completes on the server; its late result is dropped.
+        timer = setTimeout(() => settle(() => reject(new TimeoutError('Query read timeout'))), timeoutMs);
+      }
+      if (this.engine) this.engine.submit(operation);
+      else this.early.push(operation);
+    });
+  }
+
+  end(): Promise<void>;
+  end(callback: (err?: Error) => void): void;
+  end(callback?: (err?: Error) => void): Promise<void> | undefined {
+    const promise = this.endOnce();
+    if (!callback) return promise;
+    promise.then(() => callback(), callback);
+    return undefined;
+  }
+
+  private endOnce(): Promise<void> {
+    if (this.endPromise) return this.endPromise;
+    this._ending = true;
+    const engine = this.engine;
+    const transport = this.transport;
+    if (!engine || !transport || engine.isClosed) {
+      this._ended = true;
+      this.failEarly(new ConnectionError('Connection terminated'));
+      this.endPromise = Promise.resolve();
+      return this.endPromise;
+    }
+    this.endPromise = new Promise<void>((resolve) => {
+      this.once('end', () => resolve());
+      engine.terminate();
+      this.writer?.flush();
+      transport.end();
+    });
+    return this.endPromise;
+  }
+
+  private onFatal(error: Error): void {
+    this._queryable = false;
+    this._connectionError = true;
+    this.transport?.destroy();
+    // Unlike pg, an error with no listener does not crash the process (see core/emitter.ts).
+    this.emit('error', error);
+  }
+
+  private onTransportClosed(): void {
+    if (this._ended) return;
+    this._ended = true;
+    this._queryable = false;
+    this.failEarly(new ConnectionError('Connection terminated'));
+    queueMicrotask(() => this.emit('end'));
+  }
+
+  private failEarly(error: Error): void {
+    for (const operation of this.early.splice(0)) operation.handleConnectionError(error);
+  }
+
+  ref(): void {
+    this.transport?.ref?.();
+  }
+
+  unref(): void {
+    this.transport?.unref?.();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.end();
+  }
+}
+
+async function resolvePassword(
+  password: ConnectionConfig['password'] | null | undefined,
+): Promise<string | undefined> {
+  if (typeof password === 'function') return await password();
+  return password ?? undefined;
+}

@@ -1,0 +1,152 @@
+/**
+ * Parameter serialisation with pg's `utils.prepareValue` semantics, so a value sent through
+ * edgepg reaches Postgres as exactly the same text (or bytes) as through `pg`:
+ *
+ * | input                         | sent as                                              |
+ * | ----------------------------- | ---------------------------------------------------- |
+ * | null, undefined               | NULL                                                 |
+ * | Buffer / other ArrayBuffer view | the bytes (binary format)                          |
+ * | Date                          | local time with offset (UTC with `parseInputDatesAsUTC`) |
+ * | Array                         | a Postgres array literal, elements quoted and escaped |
+ * | object with `toPostgres()`    | its result, prepared again                           |
+ * | other object                  | `JSON.stringify`                                     |
+ * | number, boolean, bigint, string | `String(value)`                                    |
+ *
+ * Where pg would send garbage or crash the process (an invalid Date, a function, a symbol, a
+ * cyclic array or object) we throw a `ParameterError` that says which value was wrong instead.
+ */
+import './buffer.js';
+import { defaults } from './defaults.js';
+import { ParameterError } from './errors.js';
+
+/** What a parameter becomes on the wire: text, bytes, or NULL. */
+export type PreparedValue = string | Buffer | null;
+
+/** A value with a custom serialisation, as pg's `toPostgres` protocol defines it. */
+export interface ToPostgres {
+  toPostgres(prepareValue: (value: unknown) => PreparedValue): unknown;
+}
+
+export function prepareValue(value: unknown): PreparedValue {
+  return prepare(value, undefined);
+}
+
+function prepare(value: unknown, seen: unknown[] | undefined): PreparedValue {
+  if (value == null) return null;
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return value.toString();
+    case 'function':
+    case 'symbol':
+      throw new ParameterError(`Cannot send a ${typeof value} as a query parameter: ${describe(value)}`);
+  }
+  if (Buffer.isBuffer(value)) return value;
+  if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) {
+      throw new ParameterError('Cannot send an invalid Date as a query parameter');
+    }
+    return defaults.parseInputDatesAsUTC ? dateToStringUTC(value) : dateToString(value);
+  }
+  if (Array.isArray(value)) return arrayLiteral(value, []);
+  return prepareObject(value as object, seen);
+}
+
+function prepareObject(value: object, seen: unknown[] | undefined): PreparedValue {
+  const toPostgres = (value as Partial<ToPostgres>).toPostgres;
+  if (typeof toPostgres === 'function') {
+    const chain = seen ?? [];
+    if (chain.includes(value)) {
+      throw new ParameterError(`circular reference detected while preparing "${describe(value)}" for query`);
+    }
+    chain.push(value);
+    return prepare(toPostgres.call(value, prepareValue), chain);
+  }
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (cause) {
+    throw new ParameterError(`Cannot serialise a query parameter as JSON: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  // JSON.stringify gives undefined for objects whose toJSON() returns undefined; pg sends NULL.
+  return json ?? null;
+}
+
+/**
+ * Postgres array literal: `{"1",NULL,"a\"b",{"2","3"}}`. Every element is quoted so that its
+ * text is taken literally whatever the element type; bytes become `\\x<hex>` (a bytea escape
+ * inside an array literal).
+ */
+function arrayLiteral(array: readonly unknown[], parents: unknown[]): string {
+  if (parents.includes(array)) {
+    throw new ParameterError('circular reference detected while preparing an array for query');
+  }
+  parents.push(array);
+  let out = '{';
+  for (let i = 0; i < array.length; i++) {
+    if (i > 0) out += ',';
+    const item = array[i];
+    if (item == null) {
+      out += 'NULL';
+    } else if (Array.isArray(item)) {
+      out += arrayLiteral(item, parents);
+    } else if (ArrayBuffer.isView(item)) {
+      out += `\\\\x${Buffer.from(item.buffer, item.byteOffset, item.byteLength).toString('hex')}`;
+    } else {
+      const text = prepare(item, undefined);
+      // A toPostgres() that yields null means NULL (pg would crash on it).
+      out += text === null ? 'NULL' : quoteElement(typeof text === 'string' ? text : text.toString());
+    }
+  }
+  parents.pop();
+  return `${out}}`;
+}
+
+function quoteElement(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** Local time with its UTC offset, e.g. `2024-01-02T03:04:05.006+01:00`; BC years get ` BC`. */
+export function dateToString(date: Date): string {
+  let year = date.getFullYear();
+  const bc = year < 1;
+  // Year 0 is 1 BC: negative JS years are one off their BC representation.
+  if (bc) year = Math.abs(year) + 1;
+  let offset = -date.getTimezoneOffset();
+  const sign = offset < 0 ? '-' : '+';
+  offset = Math.abs(offset);
+  return (
+    `${pad(year, 4)}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}` +
+    `${sign}${pad(Math.floor(offset / 60))}:${pad(offset % 60)}${bc ? ' BC' : ''}`
+  );
+}
+
+/** UTC time, e.g. `2024-01-02T03:04:05.006+00:00`; BC years get ` BC`. */
+export function dateToStringUTC(date: Date): string {
+  let year = date.getUTCFullYear();
+  const bc = year < 1;
+  if (bc) year = Math.abs(year) + 1;
+  return (
+    `${pad(year, 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}` +
+    `T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}` +
+    `+00:00${bc ? ' BC' : ''}`
+  );
+}
+
+function describe(value: unknown): string {
+  try {
+    const text = String(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * TCP (and TLS after Postgres' SSLRequest) transport for Node, Bun and Deno. `node:net` and
+ * `node:tls` are imported lazily so that importing edgepg never loads them on edge runtimes.
+ */
+import { ConnectionError } from '../core/errors.js';
+import type { TcpTarget, Transport, TransportHandlers } from './transport.js';
+
+// SSLRequest: length 8, code 80877103.
+const sslRequest = new Uint8Array([0, 0, 0, 8, 4, 210, 22, 47]);
+
+export async function openTcp(target: TcpTarget, handlers: TransportHandlers): Promise<Transport> {
+  const net = await import('node:net');
+  let socket = await new Promise<import('node:net').Socket>((resolve, reject) => {
+    const s = target.host.startsWith('/')
+      ? net.connect({ path: `${target.host}/.s.PGSQL.${target.port}` })
+      : net.connect({ host: target.host, port: target.port });
+    s.once('connect', () => {
+      s.off('error', reject);
+      resolve(s);
+    });
+    s.once('error', (error) =>
+      reject(
+        new ConnectionError(`Could not connect to ${target.host}:${target.port}: ${error.message}`, {
+          cause: error,
+        }),
+      ),
+    );
+  });
+  socket.setNoDelay(true);
+  if (target.keepAlive) socket.setKeepAlive(true, target.keepAliveInitialDelayMillis ?? 0);
+
+  if (target.ssl) {
+    socket = await negotiateTls(socket, target);
+  }
+
+  let closedError: Error | undefined;
+  socket.on('data', (chunk: Buffer) => handlers.data(chunk));
+  socket.on('error', (error) => {
+    closedError = error;
+  });
+  socket.on('close', () => handlers.close(closedError));
+
+  return {
+    write: (data) => {
+      socket.write(data);
+    },
+    end: () => socket.end(),
+    destroy: (error) => socket.destroy(error),
+    ref: () => socket.ref(),
+    unref: () => socket.unref(),
+  };
+}
+
+async function negotiateTls(
+  socket: import('node:net').Socket,
+  target: TcpTarget,
+): Promise<import('node:net').Socket> {
+  const answer = await new Promise<number>((resolve, reject) => {
+    socket.once('data', (chunk: Buffer) => resolve(chunk[0]));
+    socket.once('error', reject);
+    socket.write(sslRequest);
+  });
+  if (answer === 0x4e /* N */) {
+    socket.destroy();
+    throw new ConnectionError('The server does not support SSL connections');
+  }
+  if (answer !== 0x53 /* S */) {
+    socket.destroy();
+    throw new ConnectionError('There was an error establishing an SSL connection');
+  }
+  const tls = await import('node:tls');
+  const net = await import('node:net');
+  const options = typeof target.ssl === 'object' ? target.ssl : {};
+  return new Promise((resolve, reject) => {
+    const secure = tls.connect({
+      socket,
+      ...(net.isIP(target.host) ? {} : { servername: target.host }),
+      ...options,
+    });
+    secure.once('secureConnect', () => {
+      secure.off('error', reject);
+      resolve(secure);
+    });
+    secure.once('error', (error) =>
+      reject(
+        new ConnectionError(`TLS handshake with ${target.host} failed: ${error.message}`, { cause: error }),
+      ),
+    );
+  });
+}

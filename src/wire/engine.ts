@@ -1,0 +1,354 @@
+/**
+ * The connection state machine: bytes in, protocol messages and results out. No sockets, no
+ * timers: a driver (the Client) feeds it the transport's bytes and writes what it emits.
+ *
+ * Lifecycle: `start()` writes the StartupMessage (and, with `pipelinePassword`, the password
+ * right behind it); authentication messages are answered as they come; once the client side of
+ * authentication is done, queued operations are written without waiting for the server's
+ * ReadyForQuery, so connect + auth + first query share round trips.
+ *
+ * Pipelining: operations are written back-to-back up to `maxPipeline` in flight; each ends in
+ * its own Sync, so every ReadyForQuery finishes exactly the oldest in-flight operation.
+ */
+import '../core/buffer.js';
+import { serialize } from 'pg-protocol';
+import type {
+  AuthenticationMD5Password,
+  BackendKeyDataMessage,
+  BackendMessage,
+  DatabaseError,
+  NoticeMessage,
+  NotificationResponseMessage,
+  ParameterStatusMessage,
+  ReadyForQueryMessage,
+} from 'pg-protocol/dist/messages.js';
+import { Parser } from 'pg-protocol/dist/parser.js';
+import { AuthError, ConnectionError, ProtocolError } from '../core/errors.js';
+import { md5PasswordMessage } from './auth/md5.js';
+import { createScramClient, type ScramClient, selectSaslMechanism } from './auth/scram.js';
+import { FrameGuard } from './frame-guard.js';
+import type { Operation, TransactionStatus } from './operation.js';
+
+export interface EngineOptions {
+  user: string;
+  /** Already resolved: password functions are called by the driver before `start()`. */
+  password: string | undefined;
+  /** StartupMessage parameters besides `user` (database, application_name, options, …). */
+  startupParameters: Record<string, string>;
+  /** Send the cleartext password with the StartupMessage (Neon's `pipelineConnect: 'password'`). */
+  pipelinePassword?: boolean;
+  /** Most operations in flight at once; more wait their turn (back-pressure). */
+  maxPipeline?: number;
+  scramMaxIterations?: number;
+  maxMessageBytes?: number;
+}
+
+export interface EngineEvents {
+  /** Bytes to send. The driver coalesces them into transport writes. */
+  write(data: Uint8Array): void;
+  /** Startup finished: the first ReadyForQuery arrived. */
+  ready(): void;
+  /** The connection is unusable: protocol violation, fatal server error, auth failure. */
+  fatal(error: Error): void;
+  /**
+   * The server did not ask for a cleartext password although one was pipelined: this
+   * connection is spoiled, but nothing ran. The driver reconnects without pipelining and
+   * re-submits `operations` (still unstarted from the caller's point of view).
+   */
+  pipelineMismatch(operations: Operation[]): void;
+  notice(message: NoticeMessage): void;
+  notification(message: NotificationResponseMessage): void;
+  parameterStatus(name: string, value: string): void;
+  /** Every operation finished and nothing waits. */
+  drain(): void;
+}
+
+type State = 'new' | 'authenticating' | 'startingUp' | 'ready' | 'closed';
+
+export class WireEngine {
+  private state: State = 'new';
+  private readonly parser = new Parser();
+  private readonly guard: FrameGuard;
+  private readonly inFlight: Operation[] = [];
+  private readonly waiting: Operation[] = [];
+  private readonly maxPipeline: number;
+  /** True once the client has sent its last authentication message: queries may follow. */
+  private authSent = false;
+  private passwordPipelined = false;
+  private scram: ScramClient | undefined;
+  private exclusiveRunning = false;
+
+  processID: number | null = null;
+  secretKey: number | null = null;
+  transactionStatus: TransactionStatus | null = null;
+  readonly parameters: Record<string, string> = {};
+
+  constructor(
+    private readonly options: EngineOptions,
+    private readonly events: EngineEvents,
+  ) {
+    this.maxPipeline = Math.max(1, options.maxPipeline ?? 100);
+    this.guard = new FrameGuard(options.maxMessageBytes);
+  }
+
+  get isReady(): boolean {
+    return this.state === 'ready';
+  }
+
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Operations sent or waiting: the connection's load, used to pick the least busy connection. */
+  get pendingCount(): number {
+    return this.inFlight.length + this.waiting.length;
+  }
+
+  start(): void {
+    if (this.state !== 'new') throw new ConnectionError('The connection was already started');
+    this.state = 'authenticating';
+    this.events.write(serialize.startup({ user: this.options.user, ...this.options.startupParameters }));
+    if (this.options.pipelinePassword && this.options.password !== undefined) {
+      this.events.write(serialize.password(this.options.password));
+      this.passwordPipelined = true;
+      this.authSent = true;
+      this.pump();
+    }
+  }
+
+  /** Queues an operation; it is written as soon as authentication and the pipeline bound allow. */
+  submit(operation: Operation): void {
+    if (this.state === 'closed') {
+      operation.handleConnectionError(new ConnectionError('Connection terminated'));
+      return;
+    }
+    this.waiting.push(operation);
+    this.pump();
+  }
+
+  /** Feeds bytes received from the transport. */
+  feed(data: Uint8Array): void {
+    if (this.state === 'closed') return;
+    try {
+      this.guard.check(data);
+      const buffer = Buffer.isBuffer(data)
+        ? data
+        : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      this.parser.parse(buffer, (message) => this.dispatch(message));
+    } catch (cause) {
+      this.failAll(
+        cause instanceof ProtocolError || cause instanceof AuthError
+          ? cause
+          : new ProtocolError(`Could not parse the server's message: ${(cause as Error).message}`, { cause }),
+      );
+    }
+  }
+
+  /** The transport closed. `expected` when the user asked to end the connection. */
+  closed(expected: boolean, cause?: Error): void {
+    if (this.state === 'closed') return;
+    let error: Error;
+    if (expected) {
+      error = new ConnectionError('Connection terminated');
+    } else if (this.guard.midMessage) {
+      error = new ConnectionError('Connection terminated unexpectedly in the middle of a message', { cause });
+    } else {
+      error = new ConnectionError('Connection terminated unexpectedly', { cause });
+    }
+    this.failAll(error, !expected);
+  }
+
+  /** The Terminate message; the driver writes it and then ends the transport. */
+  terminate(): void {
+    if (this.state === 'closed') return;
+    this.events.write(serialize.end());
+  }
+
+  private pump(): void {
+    if (!this.authSent || this.state === 'closed') return;
+    while (this.waiting.length > 0 && !this.exclusiveRunning && this.inFlight.length < this.maxPipeline) {
+      const next = this.waiting[0];
+      if (next.exclusive && this.inFlight.length > 0) return;
+      this.waiting.shift();
+      try {
+        next.start(this.events.write);
+      } catch (error) {
+        next.handleConnectionError(error as Error);
+        continue;
+      }
+      this.inFlight.push(next);
+      if (next.exclusive) this.exclusiveRunning = true;
+    }
+  }
+
+  private dispatch(message: BackendMessage): void {
+    switch (message.name) {
+      case 'readyForQuery':
+        this.onReadyForQuery((message as ReadyForQueryMessage).status as TransactionStatus);
+        return;
+      case 'error':
+        this.onError(message as DatabaseError);
+        return;
+      case 'notice':
+        this.events.notice(message as NoticeMessage);
+        return;
+      case 'notification':
+        this.events.notification(message as NotificationResponseMessage);
+        return;
+      case 'parameterStatus': {
+        const { parameterName, parameterValue } = message as ParameterStatusMessage;
+        this.parameters[parameterName] = parameterValue;
+        this.events.parameterStatus(parameterName, parameterValue);
+        return;
+      }
+      case 'backendKeyData': {
+        const { processID, secretKey } = message as BackendKeyDataMessage;
+        this.processID = processID;
+        this.secretKey = secretKey;
+        return;
+      }
+      case 'authenticationOk':
+      case 'authenticationCleartextPassword':
+      case 'authenticationMD5Password':
+      case 'authenticationSASL':
+      case 'authenticationSASLContinue':
+      case 'authenticationSASLFinal':
+        this.onAuthentication(message);
+        return;
+    }
+    const head = this.inFlight[0];
+    if (!head || this.state !== 'ready') {
+      throw new ProtocolError(`Received unexpected ${message.name} message from backend.`);
+    }
+    head.handleMessage(message);
+  }
+
+  private onReadyForQuery(status: TransactionStatus): void {
+    this.transactionStatus = status;
+    if (this.state === 'startingUp') {
+      this.state = 'ready';
+      this.events.ready();
+      return;
+    }
+    const head = this.inFlight.shift();
+    if (!head) throw new ProtocolError('Received unexpected readyForQuery message from backend.');
+    if (head.exclusive) this.exclusiveRunning = false;
+    head.handleReadyForQuery(status);
+    this.pump();
+    if (this.inFlight.length === 0 && this.waiting.length === 0) this.events.drain();
+  }
+
+  private onError(error: DatabaseError): void {
+    const head = this.inFlight[0];
+    if (this.state === 'ready' && head) {
+      head.handleMessage(error);
+      return;
+    }
+    // An error during startup (bad password, unknown database) or with nothing in flight
+    // (57P01 admin shutdown while idle) is the end of this connection.
+    this.failAll(error, true);
+  }
+
+  private onAuthentication(message: BackendMessage): void {
+    if (this.state !== 'authenticating') {
+      throw new ProtocolError(`Received unexpected ${message.name} message from backend.`);
+    }
+    if (this.passwordPipelined && message.name !== 'authenticationCleartextPassword') {
+      // Our pipelined password would be read as something else: start over without it.
+      this.passwordPipelined = false;
+      this.mismatch();
+      return;
+    }
+    switch (message.name) {
+      case 'authenticationOk':
+        this.state = 'startingUp';
+        this.authSent = true;
+        this.pump();
+        return;
+      case 'authenticationCleartextPassword':
+        if (this.passwordPipelined) {
+          // Already sent with the StartupMessage.
+          this.passwordPipelined = false;
+          return;
+        }
+        this.events.write(serialize.password(this.requirePassword()));
+        this.authDone();
+        return;
+      case 'authenticationMD5Password': {
+        const { salt } = message as AuthenticationMD5Password;
+        this.events.write(
+          serialize.password(
+            md5PasswordMessage(this.options.user, this.requirePassword(), new Uint8Array(salt)),
+          ),
+        );
+        this.authDone();
+        return;
+      }
+      case 'authenticationSASL': {
+        const mechanism = selectSaslMechanism((message as unknown as { mechanisms: string[] }).mechanisms);
+        this.scram = createScramClient({
+          password: this.options.password as string,
+          maxIterations: this.options.scramMaxIterations,
+        });
+        this.events.write(
+          serialize.sendSASLInitialResponseMessage(mechanism, this.scram.clientFirstMessage()),
+        );
+        return;
+      }
+      case 'authenticationSASLContinue': {
+        const scram = this.scram;
+        if (!scram) throw new ProtocolError('Received SASLContinue before SASL started');
+        const serverFirst = (message as unknown as { data: string }).data;
+        scram.clientFinalMessage(serverFirst).then(
+          (final) => {
+            if (this.state !== 'authenticating') return;
+            this.events.write(serialize.sendSCRAMClientFinalMessage(final));
+            this.authDone();
+          },
+          (error: Error) => this.failAll(error, true),
+        );
+        return;
+      }
+      case 'authenticationSASLFinal':
+        if (!this.scram) throw new ProtocolError('Received SASLFinal before SASL started');
+        this.scram.verifyServerFinal((message as unknown as { data: string }).data);
+        return;
+    }
+  }
+
+  private requirePassword(): string {
+    const { password } = this.options;
+    if (typeof password !== 'string') {
+      throw new AuthError(
+        'The server asked for a password but none was provided (set password or PGPASSWORD)',
+      );
+    }
+    return password;
+  }
+
+  /** The client's last authentication message is out: queued queries can follow right behind it. */
+  private authDone(): void {
+    this.authSent = true;
+    this.pump();
+  }
+
+  private mismatch(): void {
+    const operations = [...this.inFlight, ...this.waiting];
+    this.inFlight.length = 0;
+    this.waiting.length = 0;
+    this.state = 'closed';
+    this.events.pipelineMismatch(operations);
+  }
+
+  /** Fails every operation and closes the engine. `report` also raises the error as fatal. */
+  private failAll(error: Error, report = true): void {
+    if (this.state === 'closed') return;
+    const wasStarting = this.state !== 'ready';
+    this.state = 'closed';
+    const operations = [...this.inFlight, ...this.waiting];
+    this.inFlight.length = 0;
+    this.waiting.length = 0;
+    for (const operation of operations) operation.handleConnectionError(error);
+    if (report || wasStarting) this.events.fatal(error);
+  }
+}

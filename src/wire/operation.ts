@@ -1,0 +1,34 @@
+/**
+ * What the engine runs: one unit of work that owns the protocol stream from when it is sent
+ * until its ReadyForQuery. Every operation ends with its own Sync (or, for the simple protocol,
+ * the server's implicit one), so the FIFO of in-flight operations and the stream of
+ * ReadyForQuery messages line up one to one: that is what makes pipelining safe, and why one
+ * failing query cannot poison its neighbours.
+ */
+import type { BackendMessage } from 'pg-protocol/dist/messages.js';
+
+/** Writes one frontend message (already serialised) to the connection. */
+export type WriteMessage = (message: Uint8Array) => void;
+
+export interface Operation {
+  /**
+   * An exclusive operation (a cursor, a COPY stream, a custom Submittable) drives the protocol
+   * itself across several round trips: it waits for an empty pipeline and holds the connection
+   * until its ReadyForQuery.
+   */
+  readonly exclusive: boolean;
+  /**
+   * Sends the operation's messages. Throwing here (a parameter that cannot be serialised, a
+   * reused statement name) fails this operation alone: nothing of it was written.
+   */
+  start(write: WriteMessage): void;
+  /** Every backend message between start and ReadyForQuery that is not connection-level. */
+  handleMessage(message: BackendMessage): void;
+  /** The operation's ReadyForQuery: it is finished and the next one owns the stream. */
+  handleReadyForQuery(status: TransactionStatus): void;
+  /** The connection failed or closed before the operation finished. Called at most once. */
+  handleConnectionError(error: Error): void;
+}
+
+/** ReadyForQuery's transaction status: idle, in a transaction block, or in a failed one. */
+export type TransactionStatus = 'I' | 'T' | 'E';

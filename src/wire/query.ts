@@ -1,0 +1,165 @@
+/**
+ * The built-in query operation, pg's `Query` semantics on top of the engine:
+ * - extended protocol (Parse/Bind/Describe/Execute/Sync, unnamed statement, text parameters with
+ *   OID 0 so the server infers the types with no extra round trip) when there are values, a
+ *   `name`, or `queryMode: 'extended'`;
+ * - simple protocol otherwise, where several statements give an array of results, as in pg.
+ */
+import { serialize } from 'pg-protocol';
+import type {
+  BackendMessage,
+  CommandCompleteMessage,
+  DatabaseError,
+  DataRowMessage,
+  RowDescriptionMessage,
+} from 'pg-protocol/dist/messages.js';
+import { type PreparedValue, prepareValue } from '../core/prepare-value.js';
+import { type FieldDef, Result } from '../core/result.js';
+import type { CustomTypesConfig } from '../core/types.js';
+import type { Operation, TransactionStatus, WriteMessage } from './operation.js';
+
+export interface QuerySpec {
+  text: string;
+  values?: readonly unknown[];
+  name?: string;
+  rowMode?: 'array';
+  types?: CustomTypesConfig;
+  queryMode?: 'extended' | 'simple';
+}
+
+export interface QueryCallbacks {
+  /** One result, or one per statement for a multi-statement simple query. */
+  resolve(result: Result | Result[]): void;
+  reject(error: Error): void;
+  /** Optional streaming hook (pg's `'row'` event); rows are then still collected. */
+  onRow?(row: unknown, result: Result): void;
+}
+
+/** Per-connection record of named statements: name → text, as pg's `parsedStatements`. */
+export type PreparedStatements = Map<string, string>;
+
+// Messages that are the same for every unnamed-portal query: built once, reused forever.
+const describePortal = serialize.describe({ type: 'P', name: '' });
+const executePortal = serialize.execute({ portal: '', rows: 0 });
+const sync = serialize.sync();
+
+export class QueryOperation implements Operation {
+  readonly exclusive = false;
+  private readonly params: PreparedValue[] | undefined;
+  private readonly extended: boolean;
+  private results: Result[] = [];
+  private current: Result;
+  private error: Error | undefined;
+  private write: WriteMessage | undefined;
+  private parsedHere = false;
+  private finished = false;
+
+  constructor(
+    private readonly spec: QuerySpec,
+    private readonly clientTypes: CustomTypesConfig,
+    private readonly prepared: PreparedStatements,
+    private readonly callbacks: QueryCallbacks,
+  ) {
+    // Serialise parameters now, so a bad value fails this query before anything is sent.
+    this.params = spec.values?.map(prepareValue);
+    this.extended =
+      spec.queryMode === 'extended' ||
+      spec.name !== undefined ||
+      (spec.values !== undefined && spec.values.length > 0);
+    this.current = this.newResult();
+  }
+
+  private newResult(): Result {
+    return new Result(this.spec.rowMode, this.spec.types ?? this.clientTypes);
+  }
+
+  start(write: WriteMessage): void {
+    this.write = write;
+    const { text, name } = this.spec;
+    if (!this.extended) {
+      write(serialize.query(text));
+      return;
+    }
+    if (name !== undefined) {
+      const known = this.prepared.get(name);
+      if (known !== undefined && known !== text) {
+        throw new Error(`Prepared statements must be unique - '${name}' was used for a different statement`);
+      }
+      if (known === undefined) {
+        write(serialize.parse({ name, text, types: [] }));
+        this.prepared.set(name, text);
+        this.parsedHere = true;
+      }
+    } else {
+      write(serialize.parse({ text, types: [] }));
+    }
+    write(serialize.bind({ statement: name ?? '', values: this.params ?? [] }));
+    write(describePortal);
+    write(executePortal);
+    write(sync);
+  }
+
+  handleMessage(message: BackendMessage): void {
+    switch (message.name) {
+      case 'rowDescription':
+        this.startStatementIfDone();
+        this.current.addFields((message as RowDescriptionMessage).fields as FieldDef[]);
+        break;
+      case 'dataRow': {
+        const row = this.current.parseRow((message as DataRowMessage).fields);
+        this.callbacks.onRow?.(row, this.current);
+        this.current.addRow(row);
+        break;
+      }
+      case 'commandComplete':
+        this.startStatementIfDone();
+        this.current.addCommandComplete(message as CommandCompleteMessage);
+        break;
+      case 'emptyQuery':
+        break;
+      case 'error':
+        this.fail(message as DatabaseError);
+        break;
+      case 'copyInResponse':
+        // Like pg: a plain query has no data to send, so refuse the COPY and let the server error.
+        this.write?.(serialize.copyFail('No source stream defined'));
+        break;
+      default:
+        // parseComplete, bindComplete, noData, copyOutResponse, copyData, copyDone: nothing to keep.
+        break;
+    }
+  }
+
+  /** pg starts a new Result when a statement begins after the previous one completed. */
+  private startStatementIfDone(): void {
+    if (this.current.command !== null) {
+      this.results.push(this.current);
+      this.current = this.newResult();
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.error) return;
+    this.error = error;
+    // The statement never made it into the server's cache: parse it again next time.
+    if (this.parsedHere && this.spec.name !== undefined) this.prepared.delete(this.spec.name);
+  }
+
+  handleReadyForQuery(_status: TransactionStatus): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.error) {
+      this.callbacks.reject(this.error);
+      return;
+    }
+    this.results.push(this.current);
+    this.callbacks.resolve(this.results.length === 1 ? this.results[0] : this.results);
+  }
+
+  handleConnectionError(error: Error): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.parsedHere && this.spec.name !== undefined) this.prepared.delete(this.spec.name);
+    this.callbacks.reject(error);
+  }
+}

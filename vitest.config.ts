@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'test/integration/**/fixtures/**'],
+    // One real PostgreSQL per test run (embedded, or DATABASE_URL), started before any test file.
+    globalSetup: ['test/setup/global-setup.ts'],
+    // A zone with DST and a non-zero offset, so Date serialisation and parsing are really exercised.
+    env: { TZ: 'America/New_York' },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
