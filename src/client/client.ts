@@ -13,16 +13,30 @@ import { ConnectionError, TimeoutError, UsageError } from '../core/errors.js';
 import { escapeIdentifier, escapeLiteral } from '../core/escape.js';
 import type { Result } from '../core/result.js';
 import { type CustomTypesConfig, type TypeFormat, TypeOverrides, type TypeParser } from '../core/types.js';
+import { serialize } from 'pg-protocol';
 import { openTcp } from '../transport/tcp.js';
-import type { Transport } from '../transport/transport.js';
+import type { TcpTarget, Transport, TransportHandlers } from '../transport/transport.js';
+import { openWebSocket, type WebSocketConstructorLike } from '../transport/websocket.js';
 import { WireEngine } from '../wire/engine.js';
 import type { Operation } from '../wire/operation.js';
 import { type PreparedStatements, QueryOperation, type QuerySpec } from '../wire/query.js';
 import { WriteCoalescer } from './write-coalescer.js';
 
 export interface ClientConfig extends ConnectionConfig {
-  /** Send startup + password + first queries in one flight when the server asks for cleartext. */
+  /**
+   * Send startup + password + first queries in one flight, for servers that ask for a cleartext
+   * password (Neon's proxy, edgepg's local server). Default: 'password' over WebSocket, false
+   * over TCP. If the server asks for something else the client reconnects once without it.
+   */
   pipelineConnect?: 'password' | false;
+  /** Force a transport; by default WebSocket when one is configured or TCP is unavailable. */
+  transport?: 'tcp' | 'websocket';
+  /** WebSocket implementation (e.g. the `ws` package in Node < 22). */
+  webSocketConstructor?: WebSocketConstructorLike;
+  /** Neon's wsProxy: 'host:port/path' (gets ?address=host:port) or (host, port) => url-without-scheme. */
+  wsProxy?: string | ((host: string, port: number) => string);
+  /** `wss:` (default) or `ws:`. */
+  useSecureWebSocket?: boolean;
   /** Most queries in flight on this connection at once (default 100). */
   maxPipeline?: number;
   /** Highest SCRAM iteration count accepted from the server (default 100000; 0 = no cap). */
@@ -131,7 +145,7 @@ export class Client extends EventEmitter {
     const timeoutMs = this.config.connectionTimeoutMillis ?? 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const connecting = this.establish(this.config.pipelineConnect === 'password');
+      const connecting = this.establish(this.pipelineConnect() === 'password');
       if (timeoutMs > 0) {
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
@@ -169,22 +183,16 @@ export class Client extends EventEmitter {
     });
 
     let engine!: WireEngine;
-    const transport = await openTcp(
-      {
-        host: params.host,
-        port: params.port,
-        ssl: params.ssl,
-        keepAlive: this.config.keepAlive,
-        keepAliveInitialDelayMillis: this.config.keepAliveInitialDelayMillis,
+    // biome-ignore lint/style/useConst: assigned once the transport opens; the close handler reads it
+    let transport: Transport;
+    transport = await this.openTransport({
+      data: (chunk) => engine.feed(chunk),
+      close: (error) => {
+        engine.closed(this._ending, error);
+        // A transport given up for a retry (pipelined-connect fallback) closes quietly.
+        if (this.transport === transport) this.onTransportClosed();
       },
-      {
-        data: (chunk) => engine.feed(chunk),
-        close: (error) => {
-          engine.closed(this._ending, error);
-          this.onTransportClosed();
-        },
-      },
-    );
+    });
     const writer = new WriteCoalescer(transport);
     engine = new WireEngine(
       {
@@ -203,6 +211,8 @@ export class Client extends EventEmitter {
           else this.onFatal(error);
         },
         pipelineMismatch: (operations) => {
+          // Detach first: this transport's close must not end the client that retries.
+          this.transport = undefined;
           transport.destroy();
           settle.retry(operations);
         },
@@ -222,6 +232,65 @@ export class Client extends EventEmitter {
     if (retry) return this.establish(false, retry);
     this.processID = engine.processID;
     this.secretKey = engine.secretKey;
+  }
+
+  /** WebSocket when one is configured or there is no TCP; TCP otherwise (see CONFIG.md). */
+  get transportKind(): 'tcp' | 'websocket' {
+    const { transport, webSocketConstructor, wsProxy } = this.config;
+    if (transport) return transport;
+    if (webSocketConstructor || wsProxy) return 'websocket';
+    return hasNodeNet() ? 'tcp' : 'websocket';
+  }
+
+  private pipelineConnect(): 'password' | false {
+    const configured = this.config.pipelineConnect;
+    if (configured !== undefined) return configured;
+    // Neon's proxy (and edgepg's local server) always ask WebSocket clients for cleartext.
+    return this.transportKind === 'websocket' ? 'password' : false;
+  }
+
+  private openTransport(handlers: TransportHandlers): Promise<Transport> {
+    const params = this.connectionParameters;
+    if (this.transportKind === 'websocket') {
+      return openWebSocket(
+        {
+          host: params.host,
+          port: params.port,
+          wsProxy: this.config.wsProxy,
+          useSecureWebSocket: this.config.useSecureWebSocket,
+          webSocketConstructor: this.config.webSocketConstructor,
+        },
+        handlers,
+      );
+    }
+    return openTcp(this.tcpTarget(), handlers);
+  }
+
+  private tcpTarget(): TcpTarget {
+    const params = this.connectionParameters;
+    return {
+      host: params.host,
+      port: params.port,
+      ssl: params.ssl,
+      keepAlive: this.config.keepAlive,
+      keepAliveInitialDelayMillis: this.config.keepAliveInitialDelayMillis,
+    };
+  }
+
+  /**
+   * Asks the server to cancel what `target` (by default this client) is running, over a side
+   * connection of the same kind. pg's signature `new Client(config).cancel(target, query)` works.
+   */
+  async cancel(target: Client = this, _query?: unknown): Promise<void> {
+    const { processID, secretKey } = target;
+    if (processID === null || secretKey === null) return;
+    const message = serialize.cancel(processID, secretKey);
+    await new Promise<void>((resolve, reject) => {
+      target.openTransport({ data: () => {}, close: () => resolve() }).then((side) => {
+        side.write(message);
+        side.end();
+      }, reject);
+    });
   }
 
   private startupParameters(): Record<string, string> {
@@ -381,6 +450,13 @@ export class Client extends EventEmitter {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.end();
   }
+}
+
+let nodeNet: boolean | undefined;
+function hasNodeNet(): boolean {
+  // Node, Bun and Deno have TCP sockets; browsers and edge runtimes do not.
+  nodeNet ??= typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+  return nodeNet;
 }
 
 async function resolvePassword(

@@ -13,6 +13,7 @@ import type {
   DataRowMessage,
   RowDescriptionMessage,
 } from 'pg-protocol/dist/messages.js';
+import { ProtocolError } from '../core/errors.js';
 import { type PreparedValue, prepareValue } from '../core/prepare-value.js';
 import { type FieldDef, Result } from '../core/result.js';
 import type { CustomTypesConfig } from '../core/types.js';
@@ -106,6 +107,9 @@ export class QueryOperation implements Operation {
         this.current.addFields((message as RowDescriptionMessage).fields as FieldDef[]);
         break;
       case 'dataRow': {
+        if (!this.current._parsers && (message as DataRowMessage).fieldCount > 0) {
+          throw new ProtocolError('Received a DataRow before its RowDescription');
+        }
         const row = this.current.parseRow((message as DataRowMessage).fields);
         this.callbacks.onRow?.(row, this.current);
         this.current.addRow(row);

@@ -1,0 +1,154 @@
+/**
+ * WebSocket transport: Postgres protocol bytes in binary frames, both ways, as Neon's proxy and
+ * edgepg's local server expect (neon-ws-protocol.md §2). Frame boundaries carry no meaning: the
+ * engine treats the received frames as one byte stream.
+ *
+ * Which WebSocket: the configured constructor, else the runtime's global `WebSocket`, else (in
+ * Node < 22) the `ws` package, else Cloudflare's `fetch()` upgrade.
+ */
+import { ConnectionError } from '../core/errors.js';
+import type { Transport, TransportHandlers } from './transport.js';
+
+/** The structural subset of the WHATWG WebSocket that we use. */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  send(data: Uint8Array | ArrayBuffer): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: string, listener: (event: { data?: unknown; code?: number; reason?: string; message?: string; error?: unknown }) => void): void;
+}
+
+export type WebSocketConstructorLike = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
+export interface WebSocketTarget {
+  host: string;
+  port: number;
+  /** `wss:` when true (the default), `ws:` otherwise. */
+  useSecureWebSocket?: boolean;
+  /** Neon's `wsProxy`: a `host:port/path` string (gets `?address=host:port`), or a function. */
+  wsProxy?: string | ((host: string, port: number) => string);
+  webSocketConstructor?: WebSocketConstructorLike;
+}
+
+/** Neon's URL rules (neon-ws-protocol.md §1). */
+export function webSocketUrl(target: WebSocketTarget): string {
+  const scheme = target.useSecureWebSocket === false ? 'ws:' : 'wss:';
+  const { wsProxy, host, port } = target;
+  let address: string;
+  if (typeof wsProxy === 'function') address = wsProxy(host, port);
+  else if (typeof wsProxy === 'string') address = `${wsProxy}?address=${host}:${port}`;
+  else address = `${host}/v2`;
+  return `${scheme}//${address}`;
+}
+
+async function resolveConstructor(explicit?: WebSocketConstructorLike): Promise<WebSocketConstructorLike | undefined> {
+  if (explicit) return explicit;
+  const global = (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
+  if (global) return global;
+  if (typeof process !== 'undefined' && process.versions?.node) {
+    // A non-literal specifier keeps edge bundlers from pulling `ws` (a Node-only package) in.
+    const name = 'ws';
+    const mod = (await import(name)) as { WebSocket?: WebSocketConstructorLike; default?: WebSocketConstructorLike };
+    return mod.WebSocket ?? mod.default;
+  }
+  return undefined;
+}
+
+/** Cloudflare Workers: no WebSocket constructor for outgoing sockets, but `fetch` upgrades. */
+async function openViaFetchUpgrade(url: string): Promise<WebSocketLike | undefined> {
+  if (typeof fetch !== 'function') return undefined;
+  const response = (await fetch(url.replace(/^ws/, 'http'), { headers: { Upgrade: 'websocket' } })) as Response & {
+    webSocket?: WebSocketLike & { accept(): void };
+  };
+  const socket = response.webSocket;
+  if (!socket) return undefined;
+  socket.accept();
+  return socket;
+}
+
+export async function openWebSocket(target: WebSocketTarget, handlers: TransportHandlers): Promise<Transport> {
+  const url = webSocketUrl(target);
+  let socket: WebSocketLike | undefined;
+  const errors: string[] = [];
+  try {
+    const Ctor = await resolveConstructor(target.webSocketConstructor);
+    if (Ctor) socket = new Ctor(url);
+  } catch (error) {
+    errors.push((error as Error).message);
+  }
+  if (!socket) {
+    try {
+      socket = await openViaFetchUpgrade(url);
+    } catch (error) {
+      errors.push((error as Error).message);
+    }
+  }
+  if (!socket) {
+    throw new ConnectionError(
+      `Could not open a WebSocket to ${redactUrl(url)}: no WebSocket implementation is available; set webSocketConstructor${errors.length ? ` (${errors.join('; ')})` : ''}`,
+    );
+  }
+  socket.binaryType = 'arraybuffer';
+  const ws = socket;
+
+  await new Promise<void>((resolve, reject) => {
+    if (ws.readyState === 1) return resolve();
+    let settled = false;
+    ws.addEventListener('open', () => {
+      settled = true;
+      resolve();
+    });
+    ws.addEventListener('error', (event) => {
+      if (settled) return;
+      settled = true;
+      reject(new ConnectionError(`Could not open a WebSocket to ${redactUrl(url)}: ${describeEvent(event)}`));
+    });
+    ws.addEventListener('close', (event) => {
+      if (settled) return;
+      settled = true;
+      reject(new ConnectionError(`The WebSocket to ${redactUrl(url)} closed during the handshake (code ${event.code})`));
+    });
+  });
+
+  let closed = false;
+  let failure: Error | undefined;
+  ws.addEventListener('message', (event) => {
+    const { data } = event;
+    if (data instanceof ArrayBuffer) handlers.data(new Uint8Array(data));
+    else if (ArrayBuffer.isView(data)) handlers.data(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    else {
+      failure = new ConnectionError('Received a text frame on the database WebSocket; only binary frames are valid');
+      ws.close(1003, 'binary frames only');
+    }
+  });
+  ws.addEventListener('error', (event) => {
+    failure ??= new ConnectionError(`WebSocket error: ${describeEvent(event)}`);
+  });
+  ws.addEventListener('close', () => {
+    if (closed) return;
+    closed = true;
+    handlers.close(failure);
+  });
+
+  return {
+    write: (data) => {
+      if (ws.readyState === 1) ws.send(data);
+    },
+    end: () => ws.close(1000),
+    destroy: (error) => {
+      failure ??= error;
+      ws.close(1000);
+    },
+  };
+}
+
+function describeEvent(event: { message?: string; error?: unknown }): string {
+  if (event.message) return event.message;
+  if (event.error instanceof Error) return event.error.message;
+  return 'connection failed';
+}
+
+/** Strips credentials from a URL before it goes into an error message. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, '//');
+}
