@@ -7,19 +7,20 @@
  * microtask (never a `setTimeout(0)`), so N concurrent queries cost about one round trip.
  */
 import '../core/buffer.js';
+import { serialize } from 'pg-protocol';
 import { type ConnectionConfig, ConnectionParameters } from '../core/connection-parameters.js';
 import { EventEmitter } from '../core/emitter.js';
 import { ConnectionError, TimeoutError, UsageError } from '../core/errors.js';
 import { escapeIdentifier, escapeLiteral } from '../core/escape.js';
 import type { Result } from '../core/result.js';
 import { type CustomTypesConfig, type TypeFormat, TypeOverrides, type TypeParser } from '../core/types.js';
-import { serialize } from 'pg-protocol';
 import { openTcp } from '../transport/tcp.js';
 import type { TcpTarget, Transport, TransportHandlers } from '../transport/transport.js';
 import { openWebSocket, type WebSocketConstructorLike } from '../transport/websocket.js';
 import { WireEngine } from '../wire/engine.js';
 import type { Operation } from '../wire/operation.js';
 import { type PreparedStatements, QueryOperation, type QuerySpec } from '../wire/query.js';
+import { isSubmittable, type Submittable, SubmittableOperation } from './submittable.js';
 import { WriteCoalescer } from './write-coalescer.js';
 
 export interface ClientConfig extends ConnectionConfig {
@@ -311,6 +312,8 @@ export class Client extends EventEmitter {
     return out;
   }
 
+  /** A Submittable (pg-cursor, pg-query-stream, …) is queued and returned, as in pg. */
+  query<T extends Submittable>(submittable: T, callback?: unknown): T;
   // biome-ignore lint/suspicious/noExplicitAny: row type defaults to any, as in @types/pg
   query<R = any>(config: string | QueryConfig, values?: unknown[]): Promise<Result<R>>;
   // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -329,6 +332,7 @@ export class Client extends EventEmitter {
     if (config === null || config === undefined) {
       throw new TypeError('Client was passed a null or undefined query');
     }
+    if (isSubmittable(config)) return this.submit(config, valuesOrCallback, maybeCallback) as never;
     const callback = typeof valuesOrCallback === 'function' ? valuesOrCallback : maybeCallback;
     if (callback !== undefined && typeof callback !== 'function')
       throw new TypeError('callback is not a function');
@@ -344,6 +348,32 @@ export class Client extends EventEmitter {
     return undefined;
   }
 
+  private submit<T extends Submittable>(
+    submittable: T,
+    valuesOrCallback: unknown,
+    maybeCallback: unknown,
+  ): T {
+    const callback = typeof valuesOrCallback === 'function' ? valuesOrCallback : maybeCallback;
+    if (!submittable.callback && typeof callback === 'function') submittable.callback = callback;
+    const operation = new SubmittableOperation(submittable, () => void this.end());
+    if (this._ending) {
+      queueMicrotask(() =>
+        operation.handleConnectionError(new UsageError('Client was closed and is not queryable')),
+      );
+    } else if (!this._queryable) {
+      queueMicrotask(() =>
+        operation.handleConnectionError(
+          new ConnectionError('Client has encountered a connection error and is not queryable'),
+        ),
+      );
+    } else if (this.engine) {
+      this.engine.submit(operation);
+    } else {
+      this.early.push(operation);
+    }
+    return submittable;
+  }
+
   private runQuery(config: string | QueryConfig, values: unknown[] | undefined): Promise<Result> {
     const spec: QuerySpec & { query_timeout?: number } =
       typeof config === 'string' ? { text: config } : { ...config };
@@ -357,8 +387,7 @@ export class Client extends EventEmitter {
       if (spec.values !== undefined && !Array.isArray(spec.values)) {
         return reject(new UsageError('Query values must be an array'));
       }
-      if (this._ending || this._ended)
-        return reject(new UsageError('Client was closed and is not queryable'));
+      if (this._ending) return reject(new UsageError('Client was closed and is not queryable'));
       if (!this._queryable) {
         return reject(new ConnectionError('Client has encountered a connection error and is not queryable'));
       }

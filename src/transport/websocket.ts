@@ -15,7 +15,16 @@ export interface WebSocketLike {
   readonly readyState: number;
   send(data: Uint8Array | ArrayBuffer): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: string, listener: (event: { data?: unknown; code?: number; reason?: string; message?: string; error?: unknown }) => void): void;
+  addEventListener(
+    type: string,
+    listener: (event: {
+      data?: unknown;
+      code?: number;
+      reason?: string;
+      message?: string;
+      error?: unknown;
+    }) => void,
+  ): void;
 }
 
 export type WebSocketConstructorLike = new (url: string, protocols?: string | string[]) => WebSocketLike;
@@ -41,14 +50,19 @@ export function webSocketUrl(target: WebSocketTarget): string {
   return `${scheme}//${address}`;
 }
 
-async function resolveConstructor(explicit?: WebSocketConstructorLike): Promise<WebSocketConstructorLike | undefined> {
+async function resolveConstructor(
+  explicit?: WebSocketConstructorLike,
+): Promise<WebSocketConstructorLike | undefined> {
   if (explicit) return explicit;
   const global = (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
   if (global) return global;
   if (typeof process !== 'undefined' && process.versions?.node) {
     // A non-literal specifier keeps edge bundlers from pulling `ws` (a Node-only package) in.
     const name = 'ws';
-    const mod = (await import(name)) as { WebSocket?: WebSocketConstructorLike; default?: WebSocketConstructorLike };
+    const mod = (await import(name)) as {
+      WebSocket?: WebSocketConstructorLike;
+      default?: WebSocketConstructorLike;
+    };
     return mod.WebSocket ?? mod.default;
   }
   return undefined;
@@ -57,7 +71,9 @@ async function resolveConstructor(explicit?: WebSocketConstructorLike): Promise<
 /** Cloudflare Workers: no WebSocket constructor for outgoing sockets, but `fetch` upgrades. */
 async function openViaFetchUpgrade(url: string): Promise<WebSocketLike | undefined> {
   if (typeof fetch !== 'function') return undefined;
-  const response = (await fetch(url.replace(/^ws/, 'http'), { headers: { Upgrade: 'websocket' } })) as Response & {
+  const response = (await fetch(url.replace(/^ws/, 'http'), {
+    headers: { Upgrade: 'websocket' },
+  })) as Response & {
     webSocket?: WebSocketLike & { accept(): void };
   };
   const socket = response.webSocket;
@@ -66,7 +82,10 @@ async function openViaFetchUpgrade(url: string): Promise<WebSocketLike | undefin
   return socket;
 }
 
-export async function openWebSocket(target: WebSocketTarget, handlers: TransportHandlers): Promise<Transport> {
+export async function openWebSocket(
+  target: WebSocketTarget,
+  handlers: TransportHandlers,
+): Promise<Transport> {
   const url = webSocketUrl(target);
   let socket: WebSocketLike | undefined;
   const errors: string[] = [];
@@ -106,7 +125,11 @@ export async function openWebSocket(target: WebSocketTarget, handlers: Transport
     ws.addEventListener('close', (event) => {
       if (settled) return;
       settled = true;
-      reject(new ConnectionError(`The WebSocket to ${redactUrl(url)} closed during the handshake (code ${event.code})`));
+      reject(
+        new ConnectionError(
+          `The WebSocket to ${redactUrl(url)} closed during the handshake (code ${event.code})`,
+        ),
+      );
     });
   });
 
@@ -115,9 +138,12 @@ export async function openWebSocket(target: WebSocketTarget, handlers: Transport
   ws.addEventListener('message', (event) => {
     const { data } = event;
     if (data instanceof ArrayBuffer) handlers.data(new Uint8Array(data));
-    else if (ArrayBuffer.isView(data)) handlers.data(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    else if (ArrayBuffer.isView(data))
+      handlers.data(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     else {
-      failure = new ConnectionError('Received a text frame on the database WebSocket; only binary frames are valid');
+      failure = new ConnectionError(
+        'Received a text frame on the database WebSocket; only binary frames are valid',
+      );
       ws.close(1003, 'binary frames only');
     }
   });

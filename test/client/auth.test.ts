@@ -22,9 +22,9 @@ describe.each(transports)('authentication over %s', (transport) => {
         await client.connect();
         expect((await early).rows[0].u).toBe(clientConfig(role).user);
         expect(client.transportKind).toBe(transport);
-        const { rows } = await client.query('select auth_method from pg_stat_activity where pid = pg_backend_pid()').catch(
-          () => ({ rows: [] }),
-        );
+        const { rows } = await client
+          .query('select auth_method from pg_stat_activity where pid = pg_backend_pid()')
+          .catch(() => ({ rows: [] }));
         expect(rows.length).toBeLessThanOrEqual(1);
         await client.end();
       });

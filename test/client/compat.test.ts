@@ -13,7 +13,13 @@ import { transports, useTransports } from '../support/transports.js';
 const configFor = useTransports();
 
 /** The parts of a result both libraries define the same way. */
-function shape(result: { command: unknown; rowCount: unknown; oid: unknown; rows: unknown; fields: unknown[] }) {
+function shape(result: {
+  command: unknown;
+  rowCount: unknown;
+  oid: unknown;
+  rows: unknown;
+  fields: unknown[];
+}) {
   return {
     command: result.command,
     rowCount: result.rowCount,
@@ -89,7 +95,23 @@ describe.each(transports)('query results equal pg (over %s)', (transport) => {
       { text: 'insert into compat_unique values (null)' },
       { text: `select 'x'::int; select 1` },
     ];
-    const fields = ['name', 'message', 'severity', 'code', 'detail', 'hint', 'position', 'where', 'schema', 'table', 'column', 'dataType', 'constraint', 'file', 'routine'];
+    const fields = [
+      'name',
+      'message',
+      'severity',
+      'code',
+      'detail',
+      'hint',
+      'position',
+      'where',
+      'schema',
+      'table',
+      'column',
+      'dataType',
+      'constraint',
+      'file',
+      'routine',
+    ];
     for (const config of failing) {
       const [a, b] = await Promise.allSettled([ours.query(config), theirs.query(config.text, config.values)]);
       expect(a.status).toBe('rejected');

@@ -25,11 +25,19 @@ describe.each(transports)('pipelined queries over %s', (transport) => {
     const calls = kinds.map((kind, i) => {
       switch (kind) {
         case 0:
-          return { ok: true, run: () => client.query('select $1::int as i', [i]), check: (r: Result) => r.rows[0].i === i };
+          return {
+            ok: true,
+            run: () => client.query('select $1::int as i', [i]),
+            check: (r: Result) => r.rows[0].i === i,
+          };
         case 1:
           return { ok: false, code: '22012', run: () => client.query('select $1::int / 0', [i]) };
         case 2:
-          return { ok: true, run: () => client.query(`select ${i} as i, 'simple' as p`), check: (r: Result) => r.rows[0].i === i };
+          return {
+            ok: true,
+            run: () => client.query(`select ${i} as i, 'simple' as p`),
+            check: (r: Result) => r.rows[0].i === i,
+          };
         case 3:
           return { ok: false, code: '42P01', run: () => client.query(`select * from missing_${i}`) };
         case 4:
@@ -61,7 +69,9 @@ describe.each(transports)('pipelined queries over %s', (transport) => {
   it('keeps more queries waiting than the pipeline bound allows, and runs them all', async () => {
     const small = new Client({ ...configFor(transport), maxPipeline: 3 });
     await small.connect();
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => small.query('select $1::int as i', [i])));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => small.query('select $1::int as i', [i])),
+    );
     expect(results.map((r) => r.rows[0].i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     await small.end();
   });
@@ -76,23 +86,35 @@ describe.each(transports)('pipelined queries over %s', (transport) => {
       other.query('rollback'),
       other.query('select 2 as two'),
     ]);
-    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
     expect((outcomes[2] as PromiseRejectedResult).reason.code).toBe('25P02');
     await other.end();
   });
 
   it('runs named prepared statements once parsed, and refuses a name reused for other text', async () => {
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => client.query({ name: 'by-id', text: 'select $1::int * 10 as x', values: [i] })),
+      Array.from({ length: 20 }, (_, i) =>
+        client.query({ name: 'by-id', text: 'select $1::int * 10 as x', values: [i] }),
+      ),
     );
     expect(results.map((r) => r.rows[0].x)).toEqual(Array.from({ length: 20 }, (_, i) => i * 10));
-    const stmts = await client.query(`select count(*)::int as n from pg_prepared_statements where name = 'by-id'`);
+    const stmts = await client.query(
+      `select count(*)::int as n from pg_prepared_statements where name = 'by-id'`,
+    );
     expect(stmts.rows[0].n).toBe(1);
     await expect(client.query({ name: 'by-id', text: 'select 2', values: [] })).rejects.toThrow(
       "Prepared statements must be unique - 'by-id' was used for a different statement",
     );
     // A statement that fails to parse is parsed again next time rather than assumed present.
     await expect(client.query({ name: 'broken', text: 'select nope(' })).rejects.toThrow();
-    await expect(client.query({ name: 'broken', text: 'select nope(' })).rejects.toMatchObject({ code: '42601' });
+    await expect(client.query({ name: 'broken', text: 'select nope(' })).rejects.toMatchObject({
+      code: '42601',
+    });
   });
 });

@@ -64,7 +64,12 @@ const dataRow = (a: string, b: string | null) =>
     ...(b === null ? [int32(-1)] : [int32(Buffer.byteLength(b)), Buffer.from(b)]),
   );
 const commandComplete = msg('C', 'SELECT 2');
-const errorResponse = msg('E', Buffer.from('SERROR\0'), Buffer.from('C22012\0'), Buffer.from('Mdivision by zero\0\0'));
+const errorResponse = msg(
+  'E',
+  Buffer.from('SERROR\0'),
+  Buffer.from('C22012\0'),
+  Buffer.from('Mdivision by zero\0\0'),
+);
 
 const startupStream = Buffer.concat([authOk, paramStatus, keyData, ready]);
 const queryStream = Buffer.concat([
@@ -92,10 +97,7 @@ function harness() {
     parameterStatus: (n, v) => log.push(`${n}=${v}`),
     drain: () => log.push('drain'),
   };
-  const engine = new WireEngine(
-    { user: 'u', password: 'p', startupParameters: { database: 'd' } },
-    events,
-  );
+  const engine = new WireEngine({ user: 'u', password: 'p', startupParameters: { database: 'd' } }, events);
   const outcomes: (Result | Error)[] = [];
   const query = (text: string, values?: unknown[]) =>
     engine.submit(
@@ -142,7 +144,11 @@ describe('WireEngine on canned bytes', () => {
 
   const corrupt: [string, Buffer, RegExp][] = [
     ['an unknown message type', Buffer.concat([startupStream, msg('!', 'x')]), /unknown message type 0x21/],
-    ['a length below 4', Buffer.concat([startupStream, Buffer.from([0x44, 0, 0, 0, 2])]), /impossible length of 2/],
+    [
+      'a length below 4',
+      Buffer.concat([startupStream, Buffer.from([0x44, 0, 0, 0, 2])]),
+      /impossible length of 2/,
+    ],
     [
       'an oversized length',
       Buffer.concat([startupStream, Buffer.from([0x44, 0x7f, 0xff, 0xff, 0xff])]),
@@ -153,10 +159,20 @@ describe('WireEngine on canned bytes', () => {
       Buffer.concat([startupStream, msg('1'), msg('2'), dataRow('1', '2')]),
       /DataRow before its RowDescription/,
     ],
-    ['an authentication request after startup', Buffer.concat([startupStream, authOk]), /unexpected authenticationOk/],
+    [
+      'an authentication request after startup',
+      Buffer.concat([startupStream, authOk]),
+      /unexpected authenticationOk/,
+    ],
     [
       'a DataRow whose fields overrun it',
-      Buffer.concat([startupStream, msg('1'), msg('2'), rowDescription, msg('D', int16(2), int32(50), Buffer.from('x'))]),
+      Buffer.concat([
+        startupStream,
+        msg('1'),
+        msg('2'),
+        rowDescription,
+        msg('D', int16(2), int32(50), Buffer.from('x')),
+      ]),
       /Could not parse|out of range|ProtocolError|offset/i,
     ],
   ];
