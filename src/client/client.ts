@@ -184,9 +184,8 @@ export class Client extends EventEmitter {
     });
 
     let engine!: WireEngine;
-    // biome-ignore lint/style/useConst: assigned once the transport opens; the close handler reads it
-    let transport: Transport;
-    transport = await this.openTransport({
+    // The close handler compares against `transport`, which is assigned once the transport opens.
+    const transport: Transport = await this.openTransport({
       data: (chunk) => engine.feed(chunk),
       close: (error) => {
         engine.closed(this._ending, error);
@@ -354,7 +353,8 @@ export class Client extends EventEmitter {
     maybeCallback: unknown,
   ): T {
     const callback = typeof valuesOrCallback === 'function' ? valuesOrCallback : maybeCallback;
-    if (!submittable.callback && typeof callback === 'function') submittable.callback = callback;
+    const withCallback = submittable as T & { callback?: unknown };
+    if (!withCallback.callback && typeof callback === 'function') withCallback.callback = callback;
     const operation = new SubmittableOperation(submittable, () => void this.end());
     if (this._ending) {
       queueMicrotask(() =>

@@ -18,9 +18,15 @@ import { EventEmitter } from '../core/emitter.js';
 import { prepareValue } from '../core/prepare-value.js';
 import type { Operation, TransactionStatus, WriteMessage } from '../wire/operation.js';
 
-/** What a Submittable may call (all optional except `submit`), as pg's Client calls them. */
+/** Anything with pg's `submit(connection)` (the handlers below are optional). */
 export interface Submittable {
-  submit(connection: SubmittableConnection): Error | undefined | void;
+  // biome-ignore lint/suspicious/noExplicitAny: @types/pg types this as its own Connection; any keeps both assignable
+  submit(connection: any): unknown;
+}
+
+/** The handlers pg's Client calls on a Submittable, when it has them. */
+interface SubmittableHandlers {
+  submit(connection: SubmittableConnection): unknown;
   handleRowDescription?(message: RowDescriptionMessage): void;
   handleDataRow?(message: DataRowMessage): void;
   handlePortalSuspended?(connection: SubmittableConnection): void;
@@ -95,15 +101,18 @@ export class SubmittableOperation implements Operation {
   private connection: SubmittableConnection | undefined;
   private errored = false;
   private finished = false;
+  private readonly submittable: SubmittableHandlers;
 
   constructor(
-    private readonly submittable: Submittable,
+    submittable: Submittable,
     private readonly terminate: () => void,
-  ) {}
+  ) {
+    this.submittable = submittable as SubmittableHandlers;
+  }
 
   start(write: WriteMessage): void {
     this.connection = new SubmittableConnection(write, this.terminate);
-    const error = this.submittable.submit(this.connection);
+    const error = this.submittable.submit(this.connection) as Error | undefined;
     if (error instanceof Error) throw error;
   }
 
