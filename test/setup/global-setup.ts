@@ -123,7 +123,12 @@ async function prepareExternal(server: ExternalServer): Promise<PgTestInfo> {
   for (const role of Object.keys(TEST_ROLES) as PgAuthRole[]) {
     const credentials = TEST_ROLES[role];
     const password = 'password' in credentials ? credentials.password : undefined;
-    const client = new pg.Client({ ...server.config, user: credentials.user, password });
+    const client = new pg.Client({
+      ...server.config,
+      database: server.database,
+      user: credentials.user,
+      password,
+    });
     try {
       await client.connect();
       Object.assign(roles, { [role]: { ...credentials } });

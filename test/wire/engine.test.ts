@@ -254,7 +254,7 @@ describe('WireEngine on canned bytes', () => {
     const written: Uint8Array[] = [];
     let carried = -1;
     const engine = new WireEngine(
-      { user: 'u', password: 'p', startupParameters: {}, pipelinePassword: true },
+      { user: 'u', password: 'p', startupParameters: {}, speculate: 'cleartext' },
       {
         write: (d) => written.push(d),
         ready: () => {},

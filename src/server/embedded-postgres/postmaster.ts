@@ -1,11 +1,11 @@
 /**
- * Waits for a freshly spawned postmaster to become ready, and stops it.
+ * Starts a postmaster, waits for it to become ready, and stops it.
  */
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConnectionError } from '../../core/errors';
-import { waitForExit } from './processes';
+import { type RunAs, waitForExit } from './processes';
 
 export interface Postmaster {
   child: ChildProcess;
@@ -19,6 +19,12 @@ export type LaunchResult =
   | { ok: false; error: ConnectionError; portTaken: boolean };
 
 export interface LaunchOptions {
+  postgres: string;
+  args: string[];
+  runAs: RunAs | undefined;
+  env: NodeJS.ProcessEnv;
+  /** Runs as soon as the process exists, before waiting for readiness. */
+  onSpawn: (pid: number) => Promise<void>;
   port: number;
   dataDir: string;
   log?: (line: string) => void;
@@ -29,7 +35,14 @@ const READY_LINE = 'database system is ready to accept connections';
 const PORT_TAKEN = /could not bind|address already in use|could not create any TCP\/IP sockets/i;
 const KEPT_LINES = 40;
 
-export async function launchPostmaster(child: ChildProcess, options: LaunchOptions): Promise<LaunchResult> {
+export async function launchPostmaster(options: LaunchOptions): Promise<LaunchResult> {
+  const child = spawn(options.postgres, options.args, {
+    cwd: '/',
+    env: options.env,
+    uid: options.runAs?.uid,
+    gid: options.runAs?.gid,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const recent: string[] = [];
   let sawReadyLine = false;
   const onLine = (line: string) => {
@@ -38,7 +51,9 @@ export async function launchPostmaster(child: ChildProcess, options: LaunchOptio
     if (line.includes(READY_LINE)) sawReadyLine = true;
     options.log?.(line);
   };
-  // Read both pipes for the server's whole life: a full pipe would block postgres on its next log line.
+  // Attached before any await: when the child exits, node discards output nobody listens to yet
+  // (the very lines that say why). Read for the server's whole life, too: a full pipe would block
+  // postgres on its next log line.
   forEachLine(child.stdout, onLine);
   forEachLine(child.stderr, onLine);
   let spawnError: Error | undefined;
@@ -55,6 +70,14 @@ export async function launchPostmaster(child: ChildProcess, options: LaunchOptio
     };
   };
 
+  if (child.pid !== undefined) {
+    try {
+      await options.onSpawn(child.pid);
+    } catch (error) {
+      await stopPostmaster(child);
+      throw error;
+    }
+  }
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     if (spawnError) return failure(`could not be started: ${spawnError.message}`, spawnError);
