@@ -384,6 +384,14 @@ export class Client extends EventEmitter {
   }
 
   private runQuery(config: string | QueryConfig, values: unknown[] | undefined): Promise<Result> {
+    return this.enqueueQuery(config, values).catch((error: Error) => {
+      // As pg does: point the stack at the caller's await instead of the socket's data handler.
+      if (typeof Error.captureStackTrace === 'function' && error instanceof Error) Error.captureStackTrace(error);
+      throw error;
+    });
+  }
+
+  private enqueueQuery(config: string | QueryConfig, values: unknown[] | undefined): Promise<Result> {
     const spec: QuerySpec & { query_timeout?: number } =
       typeof config === 'string' ? { text: config } : { ...config };
     if (values !== undefined) spec.values = values;

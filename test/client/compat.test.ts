@@ -72,6 +72,8 @@ describe.each(transports)('query results equal pg (over %s)', (transport) => {
     '',
     ';',
     'select 1; select 2 as two; update pg_class set relname = relname where false',
+    // COPY without a stream: TO STDOUT data is dropped (rowCount kept), as pg does.
+    'copy (select g from generate_series(1, 3) g) to stdout',
   ];
   it('gives the same command, rowCount and oid for every kind of statement, in order', async () => {
     for (const text of statements) {
@@ -94,6 +96,8 @@ describe.each(transports)('query results equal pg (over %s)', (transport) => {
       { text: 'insert into compat_unique values (1), (1)' },
       { text: 'insert into compat_unique values (null)' },
       { text: `select 'x'::int; select 1` },
+      // COPY FROM STDIN with no stream: refused with pg's CopyFail message.
+      { text: 'copy compat_unique from stdin' },
     ];
     const fields = [
       'name',
