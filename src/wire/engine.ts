@@ -32,7 +32,7 @@ import { Parser } from 'pg-protocol/dist/parser.js';
 import { AuthError, ConnectionError, ProtocolError } from '../core/errors.js';
 import { md5PasswordMessage } from './auth/md5.js';
 import { createScramClient, type ScramClient, selectSaslMechanism } from './auth/scram.js';
-import { FrameGuard } from './frame-guard.js';
+import { DATA_ROW, decodeDataRow, Framer } from './framer.js';
 import type { Operation, TransactionStatus } from './operation.js';
 
 export interface EngineOptions {
@@ -95,7 +95,7 @@ function methodOf(message: BackendMessage): AuthMethod | undefined {
 export class WireEngine {
   private state: State = 'new';
   private readonly parser = new Parser();
-  private readonly guard: FrameGuard;
+  private readonly framer: Framer;
   private readonly inFlight: Operation[] = [];
   private readonly waiting: Operation[] = [];
   private readonly maxPipeline: number;
@@ -117,7 +117,7 @@ export class WireEngine {
     private readonly events: EngineEvents,
   ) {
     this.maxPipeline = Math.max(1, options.maxPipeline ?? 100);
-    this.guard = new FrameGuard(options.maxMessageBytes);
+    this.framer = new Framer(options.maxMessageBytes);
   }
 
   get isReady(): boolean {
@@ -175,11 +175,10 @@ export class WireEngine {
   feed(data: Uint8Array): void {
     if (this.state === 'closed') return;
     try {
-      this.guard.check(data);
       const buffer = Buffer.isBuffer(data)
         ? data
         : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      this.parser.parse(buffer, (message) => this.dispatch(message));
+      this.framer.push(buffer, this.onFrame);
     } catch (cause) {
       this.failAll(
         cause instanceof ProtocolError || cause instanceof AuthError
@@ -189,13 +188,24 @@ export class WireEngine {
     }
   }
 
+  /** One whole message from the framer: DataRow decoded here, the rest by pg-protocol. */
+  private readonly onFrame = (code: number, buffer: Buffer, start: number, end: number): void => {
+    if (code === DATA_ROW) {
+      this.dispatch(decodeDataRow(buffer, start, end) as unknown as BackendMessage);
+    } else {
+      this.parser.parse(buffer.subarray(start, end), this.dispatchMessage);
+    }
+  };
+
+  private readonly dispatchMessage = (message: BackendMessage): void => this.dispatch(message);
+
   /** The transport closed. `expected` when the user asked to end the connection. */
   closed(expected: boolean, cause?: Error): void {
     if (this.state === 'closed') return;
     let error: Error;
     if (expected) {
       error = new ConnectionError('Connection terminated');
-    } else if (this.guard.midMessage) {
+    } else if (this.framer.midMessage) {
       error = new ConnectionError('Connection terminated unexpectedly in the middle of a message', { cause });
     } else {
       error = new ConnectionError('Connection terminated unexpectedly', { cause });

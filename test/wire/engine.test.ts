@@ -143,6 +143,11 @@ describe('WireEngine on canned bytes', () => {
   });
 
   const corrupt: [string, Buffer, RegExp][] = [
+    [
+      'an error message without its terminator',
+      Buffer.concat([startupStream, msg('1'), msg('2'), msg('E', Buffer.from('SERROR\0Mno end'))]),
+      /overruns its message|no terminator/,
+    ],
     ['an unknown message type', Buffer.concat([startupStream, msg('!', 'x')]), /unknown message type 0x21/],
     [
       'a length below 4',
@@ -173,7 +178,7 @@ describe('WireEngine on canned bytes', () => {
         rowDescription,
         msg('D', int16(2), int32(50), Buffer.from('x')),
       ]),
-      /Could not parse|out of range|ProtocolError|offset/i,
+      /DataRow whose fields overrun it/,
     ],
   ];
   for (const [name, stream, message] of corrupt) {
