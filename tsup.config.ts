@@ -1,4 +1,25 @@
+import { resolve } from 'node:path';
+import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
+
+const bufferPolyfillSource = resolve('src/core/buffer');
+
+/**
+ * pg-types reads `Buffer` while it loads, so the Buffer polyfill must run before pg-types in
+ * every bundle, on runtimes without a global Buffer. Code splitting reorders imports between
+ * chunks, so the polyfill is kept an external module (`#buffer-polyfill`, mapped by package.json
+ * "imports") imported right above pg-types: external imports keep their source order.
+ */
+const bufferPolyfillExternal: Plugin = {
+  name: 'buffer-polyfill-external',
+  setup(build) {
+    build.onResolve({ filter: /buffer\.js$/ }, (args) => {
+      if (!args.importer) return undefined;
+      const target = resolve(args.resolveDir, args.path).replace(/\.js$/, '');
+      return target === bufferPolyfillSource ? { path: '#buffer-polyfill', external: true } : undefined;
+    });
+  },
+};
 
 /**
  * One build for every entry, ESM + CJS with `.d.ts`/`.d.cts` types. `keepNames` so class names
@@ -9,10 +30,11 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    // HTTP only: no wire engine, WebSocket or Pool, so edge bundles stay small.
+    http: 'src/http/index.ts',
     // Node only: never reached from the edge entries.
     server: 'src/server/index.ts',
-    // Its own module so it runs before pg-types (which needs Buffer at load) in every bundle.
-    'core/buffer': 'src/core/buffer.ts',
+    'buffer-polyfill': 'src/core/buffer.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -24,4 +46,5 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   outDir: 'dist',
+  esbuildPlugins: [bufferPolyfillExternal],
 });

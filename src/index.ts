@@ -1,6 +1,6 @@
 /**
- * edgepg — the full entry: the pg-compatible `Client` and the shared value core. `Pool` and
- * `neon()` land here as their issues are built.
+ * edgepg — the full entry: the pg-compatible `Client`, the HTTP `neon()` function and the shared
+ * value core. `Pool` lands here as its issue is built.
  */
 import './core/buffer.js';
 
@@ -8,3 +8,5 @@ export type { ClientConfig, QueryCallback, QueryConfig } from './client/client.j
 export { Client } from './client/client.js';
 export { EventEmitter } from './core/emitter.js';
 export * from './core/index.js';
+// The HTTP query function too, so `edgepg` can stand in for `@neondatabase/serverless`.
+export * from './http/index.js';

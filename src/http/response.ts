@@ -1,0 +1,136 @@
+/**
+ * The response: results parsed as Neon 1.2.0 parses them, and errors mapped as it maps them.
+ *
+ * Rows arrive as arrays of Postgres text (or null). Each column's parser is chosen once, from
+ * `new TypeOverrides(types).getTypeParser(dataTypeID, 'text')` (the global pg-types registry when
+ * no `types` are given), so values equal pg's over TCP.
+ *
+ * Memory: the body text is released as soon as it is parsed (it never outlives `parseBody`), and
+ * rows are converted in place: an array-mode row is overwritten cell by cell, an object-mode row
+ * replaces its raw array in the rows array, so raw and parsed rows are never both held whole.
+ */
+import type { FieldDef } from '../core/result.js';
+import { type CustomTypesConfig, TypeOverrides, type TypeParser } from '../core/types.js';
+import { errorFields, NeonDbError, wrapError } from './neon-db-error.js';
+import type { QueryTimings } from './types.js';
+
+/** A result as the server sends it (`Neon-Array-Mode: true`, raw text). */
+interface RawResult {
+  fields: FieldDef[];
+  rows: unknown[][];
+  command?: string;
+  rowCount?: number | null;
+  rowAsArray?: boolean;
+  [key: string]: unknown;
+}
+
+export interface ResultOptions {
+  arrayMode: boolean;
+  fullResults: boolean;
+  types: CustomTypesConfig | undefined;
+}
+
+const unexpectedFormat = 'Neon internal error: unexpected result format';
+
+/** Parses one result's rows; returns the rows, or (fullResults) the server's object completed as Neon does. */
+export function processQueryResult(
+  result: unknown,
+  { arrayMode, fullResults, types }: ResultOptions,
+  timings?: QueryTimings,
+): unknown {
+  const raw = result as RawResult;
+  if (typeof raw !== 'object' || raw === null || !Array.isArray(raw.fields) || !Array.isArray(raw.rows)) {
+    throw new NeonDbError(unexpectedFormat);
+  }
+  const overrides = new TypeOverrides(types);
+  const { fields, rows } = raw;
+  const parsers: TypeParser[] = new Array(fields.length);
+  for (let i = 0; i < fields.length; i++) parsers[i] = overrides.getTypeParser(fields[i].dataTypeID);
+  // Neon: `arrayMode === true` gives arrays; anything else, objects.
+  if (arrayMode === true) parseArrayRows(rows, parsers);
+  else parseObjectRows(rows, parsers, fields);
+  if (!fullResults) return rows;
+  raw.viaNeonFetch = true;
+  raw.rowAsArray = arrayMode;
+  raw.rows = rows;
+  raw._parsers = parsers;
+  raw._types = overrides;
+  if (timings) raw.timings = timings;
+  return raw;
+}
+
+function parseArrayRows(rows: unknown[][], parsers: TypeParser[]): void {
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    for (let i = 0; i < row.length; i++) {
+      const value = row[i];
+      if (value !== null) row[i] = parsers[i](value as string);
+    }
+  }
+}
+
+/**
+ * Object rows with `Object.fromEntries` semantics (Neon's): keys in column order, a repeated name
+ * keeps its first position and its last value. Rows are cloned from a template so they all share
+ * one shape; a `__proto__` column (which assignment would not create) takes the generic path.
+ */
+function parseObjectRows(rows: unknown[][], parsers: TypeParser[], fields: FieldDef[]): void {
+  const names = fields.map((field) => field.name);
+  if (names.includes('__proto__')) {
+    for (let r = 0; r < rows.length; r++) {
+      rows[r] = Object.fromEntries(
+        rows[r].map((value, i) => [names[i], value === null ? null : parsers[i](value as string)]),
+      ) as unknown as unknown[];
+    }
+    return;
+  }
+  const template: Record<string, unknown> = {};
+  for (const name of names) template[name] = null;
+  for (let r = 0; r < rows.length; r++) {
+    const cells = rows[r];
+    const row: Record<string, unknown> = { ...template };
+    for (let i = 0; i < cells.length; i++) {
+      const value = cells[i];
+      row[names[i]] = value === null ? null : parsers[i](value as string);
+    }
+    rows[r] = row as unknown as unknown[];
+  }
+}
+
+/**
+ * The error for a non-2xx response: HTTP 400 carries Postgres's error as JSON (message plus the
+ * 16 fields, null becoming undefined); any other status, or a 400 whose body is not a JSON object,
+ * gives `Server error (HTTP status N): <body>`.
+ */
+export function responseError(status: number, text: string): NeonDbError {
+  if (status === 400) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {}
+    if (typeof json === 'object' && json !== null) {
+      const fields = json as Record<string, string | null | undefined>;
+      const error = new NeonDbError(fields.message as string);
+      for (const field of errorFields) error[field] = fields[field] ?? undefined;
+      return error;
+    }
+  }
+  return new NeonDbError(`Server error (HTTP status ${status}): ${text}`);
+}
+
+/** Parses a 2xx body; a body that is not JSON is a `NeonDbError` showing its start. */
+export function parseBody(text: string, status: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const start = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+    throw wrapError(`Server error (HTTP status ${status}): the response is not JSON: ${start}`, err);
+  }
+}
+
+/** The `results` of a transaction response. */
+export function batchResults(json: unknown): unknown[] {
+  const results = (json as { results?: unknown } | null)?.results;
+  if (!Array.isArray(results)) throw new NeonDbError(unexpectedFormat);
+  return results;
+}
