@@ -1,0 +1,111 @@
+/**
+ * `startServer` options and their defaults, resolved once per server.
+ */
+import { ConfigError } from '../core/errors.js';
+import { Logger, type LogSink } from './log.js';
+import { parseUpstream, type UpstreamTarget } from './upstream.js';
+
+/** The port `edgepg dev` and `edgepg serve` listen on unless told otherwise. */
+export const DEFAULT_PORT = 4444;
+/** Neon's defaults for `--sql-over-http-max-request-size-bytes` and `…-max-response-size-bytes`. */
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface PoolOptions {
+  /** Most upstream connections per (user, password, database); more requests wait. Default 20 (Neon's). */
+  maxConnectionsPerKey?: number;
+  /** Idle pooled connections are closed after this long. Default 60 s. */
+  idleTimeoutMillis?: number;
+}
+
+export interface ServerOptions {
+  /** The Postgres to serve: `postgres://host:port[?sslmode=require]` or `{ host, port, ssl }`. */
+  upstream: string | Partial<UpstreamTarget>;
+  /** Default 4444; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. Anything else exposes the server (and cleartext passwords) to the network. */
+  host?: string;
+  /** Largest `/sql` request body (413 beyond). Default 10 MiB. */
+  maxRequestBytes?: number;
+  /** Largest `/sql` response body (507 beyond). Default 10 MiB. */
+  maxResponseBytes?: number;
+  /**
+   * Largest WebSocket message. Default 64 MiB: the driver coalesces a tick's writes into one
+   * frame, so a bulk insert can legitimately send large frames.
+   */
+  maxWebSocketMessageBytes?: number;
+  pool?: PoolOptions;
+  /** Extra names accepted in the Host header and in `address=` (e.g. `db.localtest.me`); '*' for any. */
+  allowedHosts?: string[];
+  /** Browser origins allowed besides loopback ones (`http://localhost:3000` is always fine), or '*'. */
+  allowedOrigins?: string[] | '*';
+  /** Also speak the plain Postgres protocol on the same port (psql, pg, migration tools). Default true. */
+  postgresProtocol?: boolean;
+  /** Log sink; nothing is logged without one. */
+  log?: LogSink;
+  /** Log one line per request and per session. */
+  verbose?: boolean;
+  /** Highest SCRAM iteration count accepted from the upstream. */
+  scramMaxIterations?: number;
+}
+
+export interface ResolvedOptions {
+  upstream: UpstreamTarget;
+  port: number;
+  host: string;
+  maxRequestBytes: number;
+  maxResponseBytes: number;
+  maxWebSocketMessageBytes: number;
+  maxConnectionsPerKey: number;
+  idleTimeoutMillis: number;
+  allowedHosts: string[];
+  allowedOrigins: string[] | '*';
+  postgresProtocol: boolean;
+  log: Logger;
+  scramMaxIterations: number | undefined;
+}
+
+function positiveInteger(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  allowZero = false,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new ConfigError(
+      `${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${value}`,
+    );
+  }
+  return value;
+}
+
+export function resolveOptions(options: ServerOptions): ResolvedOptions {
+  if (!options || options.upstream === undefined) {
+    throw new ConfigError('startServer needs an upstream: { upstream: "postgres://localhost:5432" }');
+  }
+  const port = positiveInteger('port', options.port, DEFAULT_PORT, true);
+  if (port > 65535) throw new ConfigError(`port must be at most 65535, got ${port}`);
+  return {
+    upstream: parseUpstream(options.upstream),
+    port,
+    host: options.host ?? '127.0.0.1',
+    maxRequestBytes: positiveInteger('maxRequestBytes', options.maxRequestBytes, DEFAULT_MAX_BODY_BYTES),
+    maxResponseBytes: positiveInteger('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_BODY_BYTES),
+    maxWebSocketMessageBytes: positiveInteger(
+      'maxWebSocketMessageBytes',
+      options.maxWebSocketMessageBytes,
+      64 * 1024 * 1024,
+    ),
+    maxConnectionsPerKey: positiveInteger(
+      'pool.maxConnectionsPerKey',
+      options.pool?.maxConnectionsPerKey,
+      20,
+    ),
+    idleTimeoutMillis: positiveInteger('pool.idleTimeoutMillis', options.pool?.idleTimeoutMillis, 60_000),
+    allowedHosts: options.allowedHosts ?? [],
+    allowedOrigins: options.allowedOrigins ?? [],
+    postgresProtocol: options.postgresProtocol ?? true,
+    log: new Logger(options.log, options.verbose ?? false),
+    scramMaxIterations: options.scramMaxIterations,
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * `startServer`: the local Neon-compatible server on one port.
+ *
+ * - `POST /sql` and `OPTIONS /sql`: Neon's SQL-over-HTTP (neon-http-protocol.md §2–§3).
+ * - A WebSocket upgrade on any path: a Postgres session whose startup we end ourselves
+ *   (neon-ws-protocol.md §3–§5), for the driver's `Pool` and `Client`.
+ * - A plain Postgres connection (psql, pg, migration tools): the same session over TCP. The
+ *   first byte tells them apart: a startup-phase packet begins with its int32 length, whose top
+ *   byte is 0, while HTTP begins with a method name.
+ *
+ * Anything else gets Neon's 400 "query is not supported".
+ */
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import {
+  type AccessPolicy,
+  isAllowedAddress,
+  isAllowedHostHeader,
+  isAllowedOrigin,
+  isLoopbackHost,
+  isWildcardHost,
+} from './access.js';
+import { sendForbidden, sendNotSupported, sendPreflight } from './http-responses.js';
+import { resolveOptions, type ServerOptions } from './options.js';
+import { servePostgresSocket, serveWebSocket } from './postgres/client-adapters.js';
+import type { PostgresSession, SessionOptions } from './postgres/session.js';
+import { SqlEndpoint } from './sql/endpoint.js';
+import { describeTarget } from './upstream.js';
+
+export interface LocalServer {
+  /** The address listened on, e.g. 127.0.0.1. */
+  readonly host: string;
+  readonly port: number;
+  /** Base URL for clients, e.g. `http://localhost:4444`. */
+  readonly url: string;
+  /** The `/sql` endpoint: `neonConfig.fetchEndpoint` when it is not derived from the host. */
+  readonly sqlUrl: string;
+  /** A WebSocket URL for the Postgres endpoint (any path works). */
+  readonly wsUrl: string;
+  /**
+   * A connection string that points at this server, for `neon()`, `Pool`, `Client`, pg and psql.
+   * With the local-endpoint convention (README, "Local development") the driver derives the
+   * HTTP and WebSocket endpoints from its host and port.
+   */
+  connectionString(credentials: { user: string; password?: string; database?: string }): string;
+  /** Stops listening, ends every session and closes every pooled connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** A connection that has not said anything yet is dropped after this long. */
+const FIRST_BYTE_TIMEOUT_MS = 30_000;
+/** Idle keep-alive HTTP connections are kept this long (Node's default is 5 s). */
+const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+
+export async function startServer(options: ServerOptions): Promise<LocalServer> {
+  const config = resolveOptions(options);
+  const { log } = config;
+  const sessions = new Set<PostgresSession>();
+  const sockets = new Set<Socket>();
+  const policy: AccessPolicy = {
+    bindHost: config.host,
+    serverPort: config.port,
+    upstream: config.upstream,
+    allowedHosts: config.allowedHosts,
+    allowedOrigins: config.allowedOrigins,
+  };
+  const sql = new SqlEndpoint(config);
+  const sessionOptions = (refusal?: SessionOptions['refusal']): SessionOptions => ({
+    upstream: config.upstream,
+    log,
+    scramMaxIterations: config.scramMaxIterations,
+    refusal,
+  });
+  const track = (session: PostgresSession): void => {
+    if (session.isClosed) return;
+    sessions.add(session);
+    session.onClose(() => sessions.delete(session));
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const { host, origin } = req.headers;
+    if (!isAllowedHostHeader(policy, host)) {
+      log.warn(`refused an HTTP request for Host ${JSON.stringify(host)}`);
+      sendForbidden(
+        res,
+        `Host ${JSON.stringify(host)} does not name this server; allow it with --allow-host`,
+      );
+      return;
+    }
+    if (!isAllowedOrigin(policy, origin)) {
+      log.warn(`refused a browser request from ${origin}`);
+      sendForbidden(res, `browser requests from ${origin} are not allowed; allow it with --allow-origin`);
+      return;
+    }
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    if (path === '/sql' && req.method === 'POST') {
+      sql.handle(req, res);
+    } else if (path === '/sql' && req.method === 'OPTIONS') {
+      sendPreflight(res);
+    } else {
+      sendNotSupported(res);
+    }
+  };
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.maxWebSocketMessageBytes,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+
+  const onUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
+    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const { host, origin } = req.headers;
+    if (!isAllowedOrigin(policy, origin)) {
+      // A web page, not a misconfigured app: it gets no socket at all.
+      log.warn(`refused a WebSocket from browser origin ${origin}`);
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    // Misconfigurations are answered inside the protocol, where the driver shows the message.
+    let refusal: SessionOptions['refusal'];
+    const address = addressParameter(req.url);
+    if (!isAllowedHostHeader(policy, host)) {
+      refusal = {
+        code: '08004',
+        message: `edgepg: Host ${JSON.stringify(host)} does not name this server; allow it with --allow-host`,
+      };
+    } else if (address !== undefined && !isAllowedAddress(policy, address)) {
+      refusal = {
+        code: '08004',
+        message:
+          `edgepg: refusing to connect to ${address}: this server only connects to its upstream ` +
+          `${describeTarget(config.upstream)}. Point the connection string at the upstream or at this server.`,
+      };
+    }
+    const label = `ws ${socket.remoteAddress}:${socket.remotePort}`;
+    wss.handleUpgrade(req, socket, head, (ws) => track(serveWebSocket(ws, label, sessionOptions(refusal))));
+  };
+
+  const http = createHttpServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, onRequest);
+  http.on('upgrade', onUpgrade);
+  http.on('clientError', (_error, socket) => socket.destroy());
+
+  const onConnection = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    socket.setNoDelay(true);
+    if (!config.postgresProtocol) {
+      http.emit('connection', socket);
+      return;
+    }
+    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
+    socket.once('data', (first: Buffer) => {
+      socket.setTimeout(0);
+      socket.pause();
+      if (first[0] === 0) {
+        const label = `tcp ${socket.remoteAddress}:${socket.remotePort}`;
+        const session = servePostgresSocket(socket, label, sessionOptions());
+        track(session);
+        session.clientData(first);
+      } else if (first[0] === 0x16) {
+        // A TLS ClientHello (https://, or Postgres 17's sslnegotiation=direct): not served here.
+        log.debug(`tcp ${socket.remoteAddress}:${socket.remotePort}: TLS is not supported, closing`);
+        socket.destroy();
+        return;
+      } else {
+        socket.unshift(first);
+        http.emit('connection', socket);
+      }
+      socket.resume();
+    });
+  };
+
+  const server = createNetServer(onConnection);
+  await listen(server, config.port, config.host);
+  const port = (server.address() as AddressInfo).port;
+  policy.serverPort = port;
+
+  const urlHost =
+    isLoopbackHost(config.host) || isWildcardHost(config.host) ? 'localhost' : bracket(config.host);
+  const url = `http://${urlHost}:${port}`;
+  log.info(
+    `listening on ${url} (HTTP /sql, WebSocket${config.postgresProtocol ? ', Postgres' : ''}); upstream ${describeTarget(config.upstream)}`,
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    host: config.host,
+    port,
+    url,
+    sqlUrl: `${url}/sql`,
+    wsUrl: `ws://${urlHost}:${port}/v2`,
+    connectionString({ user, password, database }) {
+      const auth = password === undefined ? enc(user) : `${enc(user)}:${enc(password)}`;
+      return `postgresql://${auth}@${urlHost}:${port}/${enc(database ?? user)}`;
+    },
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const session of [...sessions]) session.close();
+        for (const socket of sockets) socket.destroy();
+        wss.close();
+        await sql.close();
+        await closed;
+        log.info('stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** The `address` query parameter of a WebSocket URL, if any. */
+function addressParameter(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const query = url.indexOf('?');
+  if (query === -1) return undefined;
+  return new URLSearchParams(url.slice(query + 1)).get('address') ?? undefined;
+}
+
+const enc = encodeURIComponent;
+
+function bracket(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

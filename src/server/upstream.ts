@@ -1,0 +1,146 @@
+/**
+ * The one Postgres this server forwards to, and the raw socket to it used by the byte pipes
+ * (WebSocket and TCP sessions). The pipes need the socket itself, not `openTcp`'s transport,
+ * for back-pressure: `write()`'s return value, 'drain', pause and resume.
+ */
+import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { SslConfig } from '../core/connection-parameters.js';
+import { ConfigError, ConnectionError } from '../core/errors.js';
+import type { TcpTarget } from '../transport/transport.js';
+
+export interface UpstreamTarget extends TcpTarget {
+  host: string;
+  port: number;
+  ssl: boolean | SslConfig;
+  /** From the upstream URL, for printing example connection strings; never sent anywhere. */
+  user?: string;
+  password?: string;
+  database?: string;
+}
+
+const SSL_MODES_WITH_TLS = new Set(['require', 'verify-ca', 'verify-full', 'no-verify']);
+
+/**
+ * Reads `postgres://[user[:password]@]host[:port][/database][?sslmode=…]` or an object.
+ * Only host, port and TLS decide where the server connects; credentials are the clients' own.
+ */
+export function parseUpstream(upstream: string | Partial<UpstreamTarget>): UpstreamTarget {
+  if (typeof upstream !== 'string') {
+    if (!upstream.host) throw new ConfigError('The upstream needs a host');
+    return { ...upstream, host: upstream.host, port: upstream.port ?? 5432, ssl: upstream.ssl ?? false };
+  }
+  let url: URL;
+  try {
+    url = new URL(upstream);
+  } catch {
+    throw new ConfigError(
+      'The upstream is not a valid URL: expected postgres://[user:password@]host[:port][/database]',
+    );
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(
+      `The upstream URL must start with postgres:// or postgresql://, not ${url.protocol}//`,
+    );
+  }
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (!host) throw new ConfigError('The upstream URL has no host');
+  const port = url.port === '' ? 5432 : Number(url.port);
+  const sslmode = url.searchParams.get('sslmode');
+  const ssl: UpstreamTarget['ssl'] =
+    sslmode === 'no-verify' ? { rejectUnauthorized: false } : SSL_MODES_WITH_TLS.has(sslmode ?? '');
+  const database = decodeURIComponent(url.pathname.slice(1));
+  return {
+    host,
+    port,
+    ssl,
+    user: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    database: database || undefined,
+  };
+}
+
+/** A connected socket to the upstream, after TLS negotiation when the upstream asks for it. */
+export async function connectUpstream(target: UpstreamTarget): Promise<Socket> {
+  const socket = await new Promise<Socket>((resolve, reject) => {
+    const s = netConnect({ host: target.host, port: target.port });
+    s.once('connect', () => {
+      s.off('error', reject);
+      resolve(s);
+    });
+    s.once('error', (error) =>
+      reject(
+        new ConnectionError(
+          `could not connect to the upstream PostgreSQL at ${describeTarget(target)}: ${error.message}`,
+          {
+            cause: error,
+          },
+        ),
+      ),
+    );
+  });
+  socket.setNoDelay(true);
+  if (!target.ssl) return socket;
+  return negotiateTls(socket, target);
+}
+
+/**
+ * Sends a CancelRequest packet to the upstream on a connection of its own. Postgres answers
+ * nothing and closes; failures are only worth a log line, so they are returned, not thrown.
+ */
+export async function sendCancel(target: UpstreamTarget, packet: Uint8Array): Promise<Error | undefined> {
+  try {
+    const socket = await connectUpstream(target);
+    socket.on('error', () => {});
+    socket.end(packet);
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+/** A CancelRequest for the backend (processID, secretKey). */
+export function cancelRequestPacket(processID: number, secretKey: number): Buffer {
+  const packet = Buffer.allocUnsafe(16);
+  packet.writeInt32BE(16, 0);
+  packet.writeInt32BE(80877102, 4);
+  packet.writeInt32BE(processID, 8);
+  packet.writeInt32BE(secretKey, 12);
+  return packet;
+}
+
+export function describeTarget(target: { host: string; port: number }): string {
+  return `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+}
+
+// SSLRequest: length 8, code 80877103.
+const sslRequest = Buffer.from([0, 0, 0, 8, 4, 210, 22, 47]);
+
+async function negotiateTls(socket: Socket, target: UpstreamTarget): Promise<Socket> {
+  const answer = await new Promise<number>((resolve, reject) => {
+    socket.once('data', (chunk: Buffer) => resolve(chunk[0]));
+    socket.once('error', reject);
+    socket.write(sslRequest);
+  });
+  if (answer !== 0x53 /* S */) {
+    socket.destroy();
+    throw new ConnectionError(`the upstream PostgreSQL at ${describeTarget(target)} does not support TLS`);
+  }
+  const options = typeof target.ssl === 'object' ? target.ssl : {};
+  return new Promise((resolve, reject) => {
+    const secure = tlsConnect({
+      socket,
+      ...(isIP(target.host) ? {} : { servername: target.host }),
+      ...options,
+    });
+    secure.once('secureConnect', () => {
+      secure.off('error', reject);
+      resolve(secure);
+    });
+    secure.once('error', (error) =>
+      reject(
+        new ConnectionError(`TLS handshake with the upstream failed: ${error.message}`, { cause: error }),
+      ),
+    );
+  });
+}
