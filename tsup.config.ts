@@ -2,21 +2,27 @@ import { resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 
-const bufferPolyfillSource = resolve('src/core/buffer');
-
 /**
- * pg-types reads `Buffer` while it loads, so the Buffer polyfill must run before pg-types in
- * every bundle, on runtimes without a global Buffer. Code splitting reorders imports between
- * chunks, so the polyfill is kept an external module (`#buffer-polyfill`, mapped by package.json
- * "imports") imported right above pg-types: external imports keep their source order.
+ * Source modules that stay separate files, imported through package.json "imports" so that
+ * conditions and load order can be controlled per runtime:
+ * - `#buffer-polyfill`: pg-types reads `Buffer` while it loads, so the polyfill must run before
+ *   pg-types in every bundle. Code splitting reorders imports between chunks, but external
+ *   imports keep their source order, so it is imported right above pg-types.
+ * - `#tcp`: the TCP transport (`node:net`/`node:tls`) for the `node` condition, a stub that
+ *   says "use a WebSocket" everywhere else, so browser and edge bundlers never see Node modules.
  */
-const bufferPolyfillExternal: Plugin = {
-  name: 'buffer-polyfill-external',
+const internalModules: Record<string, string> = {
+  [resolve('src/core/buffer')]: '#buffer-polyfill',
+  [resolve('src/transport/tcp')]: '#tcp',
+};
+
+const internalModulesExternal: Plugin = {
+  name: 'internal-modules-external',
   setup(build) {
-    build.onResolve({ filter: /buffer\.js$/ }, (args) => {
+    build.onResolve({ filter: /\.js$/ }, (args) => {
       if (!args.importer) return undefined;
-      const target = resolve(args.resolveDir, args.path).replace(/\.js$/, '');
-      return target === bufferPolyfillSource ? { path: '#buffer-polyfill', external: true } : undefined;
+      const specifier = internalModules[resolve(args.resolveDir, args.path).replace(/\.js$/, '')];
+      return specifier ? { path: specifier, external: true } : undefined;
     });
   },
 };
@@ -35,6 +41,8 @@ export default defineConfig({
     // Node only: never reached from the edge entries.
     server: 'src/server/index.ts',
     'buffer-polyfill': 'src/core/buffer.ts',
+    'transport-tcp': 'src/transport/tcp.ts',
+    'transport-tcp-unavailable': 'src/transport/tcp-unavailable.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -46,5 +54,5 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   outDir: 'dist',
-  esbuildPlugins: [bufferPolyfillExternal],
+  esbuildPlugins: [internalModulesExternal],
 });

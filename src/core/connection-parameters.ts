@@ -3,7 +3,8 @@
  * with pg's precedence, computed once per client.
  *
  * pg's rules, kept exactly:
- * - a `connectionString` is parsed with `pg-connection-string` and merged OVER the config object
+ * - a `connectionString` is parsed with pg-connection-string's rules (`connection-string.ts`)
+ *   and merged OVER the config object
  *   (the string wins, including `sslmode` over an explicit `ssl`);
  * - each key then takes the config value if it is truthy, else `PG<KEY>`, else `defaults`
  *   (so `password: ''` and `port: 0` fall through);
@@ -12,7 +13,7 @@
  * Beyond pg: malformed strings, bad ports and unknown `sslmode`s are `ConfigError`s that never
  * echo the password, instead of a raw `TypeError: Invalid URL` or silent acceptance.
  */
-import { parse as parseConnectionString } from 'pg-connection-string';
+import { parseConnectionUrl } from './connection-string.js';
 import { defaults } from './defaults.js';
 import { ConfigError } from './errors.js';
 import type { CustomTypesConfig } from './types.js';
@@ -82,8 +83,9 @@ export function parseConnectionStringSafe(str: string): Record<string, unknown> 
   }
   let parsed: Record<string, unknown>;
   try {
-    parsed = parseConnectionStringCjs(str);
+    parsed = parseConnectionUrl(str);
   } catch (cause) {
+    if (cause instanceof ConfigError) throw cause;
     throw new ConfigError(
       `The connection string is not a valid URL: ${redactConnectionString(str)} (expected postgresql://user:password@host:port/database)`,
       { cause: redactedCause(cause) },
@@ -101,9 +103,6 @@ export function parseConnectionStringSafe(str: string): Record<string, unknown> 
   }
   return parsed;
 }
-
-// Its declared return type comes from @types/pg; we only need the plain key/value record.
-const parseConnectionStringCjs = parseConnectionString as unknown as (s: string) => Record<string, unknown>;
 
 function redactedCause(cause: unknown): unknown {
   // URL errors carry the input (with the password) in `input`; never pass that on.

@@ -70,7 +70,7 @@ async function negotiateTls(
   }
   const tls = await import('node:tls');
   const net = await import('node:net');
-  const options = typeof target.ssl === 'object' ? target.ssl : {};
+  const options = typeof target.ssl === 'object' ? await withFiles(target.ssl) : {};
   return new Promise((resolve, reject) => {
     const secure = tls.connect({
       socket,
@@ -87,4 +87,16 @@ async function negotiateTls(
       ),
     );
   });
+}
+
+/** sslcert / sslkey / sslrootcert from a connection string arrive as paths: read them here. */
+async function withFiles(ssl: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const { certFile, keyFile, caFile, ...options } = ssl;
+  if (certFile === undefined && keyFile === undefined && caFile === undefined) return ssl;
+  const { readFile } = await import('node:fs/promises');
+  const read = (path: unknown) => readFile(String(path), 'utf8');
+  if (certFile !== undefined) options.cert = await read(certFile);
+  if (keyFile !== undefined) options.key = await read(keyFile);
+  if (caFile !== undefined) options.ca = await read(caFile);
+  return options;
 }

@@ -79,6 +79,51 @@ describe('the built package', () => {
     expect(new esm.ConfigError('x').name).toBe('ConfigError');
   });
 
+  it('bundles for browsers (no Node built-ins reach the edge entries) and loads where Buffer is missing', async () => {
+    const { build } = await import('esbuild');
+    const { runInNewContext } = await import('node:vm');
+    for (const entry of ['dist/index.js', 'dist/http.js']) {
+      const out = await build({
+        entryPoints: [join(root, entry)],
+        bundle: true,
+        minify: true,
+        platform: 'browser',
+        format: 'iife',
+        globalName: 'edgepg',
+        write: false,
+        logLevel: 'silent',
+      });
+      const code = out.outputFiles[0].text;
+      // A bare browser-like global scope: no Buffer, no process, no require.
+      const sandbox: Record<string, unknown> = {
+        ...{
+          console,
+          TextEncoder,
+          TextDecoder,
+          URL,
+          crypto,
+          btoa,
+          atob,
+          queueMicrotask,
+          setTimeout,
+          clearTimeout,
+        },
+      };
+      runInNewContext(`${code}; globalThis.loaded = [typeof edgepg.neon, typeof Buffer]`, sandbox);
+      expect(sandbox.loaded, entry).toEqual(['function', 'function']);
+      if (entry === 'dist/index.js') {
+        // TCP is replaced by a stub that points at WebSocket instead of failing to bundle.
+        runInNewContext(
+          `globalThis.attempt = new edgepg.Client({ host: 'h', user: 'u', password: 'p', transport: 'tcp' }).connect().catch((e) => e.message)`,
+          sandbox,
+        );
+        expect(await (sandbox.attempt as Promise<string>)).toMatch(
+          /TCP connections are not available in this runtime/,
+        );
+      }
+    }
+  });
+
   it('type-checks a consumer against the emitted .d.ts files (ESM and CJS resolution)', () => {
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     execFileSync(process.execPath, [tsc, '-p', join(root, 'test/build/consumer/tsconfig.json')], {
