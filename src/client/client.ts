@@ -386,7 +386,8 @@ export class Client extends EventEmitter {
   private runQuery(config: string | QueryConfig, values: unknown[] | undefined): Promise<Result> {
     return this.enqueueQuery(config, values).catch((error: Error) => {
       // As pg does: point the stack at the caller's await instead of the socket's data handler.
-      if (typeof Error.captureStackTrace === 'function' && error instanceof Error) Error.captureStackTrace(error);
+      if (typeof Error.captureStackTrace === 'function' && error instanceof Error)
+        Error.captureStackTrace(error);
       throw error;
     });
   }
