@@ -12,6 +12,7 @@ import { type ConnectionConfig, ConnectionParameters } from '../core/connection-
 import { EventEmitter } from '../core/emitter.js';
 import { ConnectionError, TimeoutError, UsageError } from '../core/errors.js';
 import { escapeIdentifier, escapeLiteral } from '../core/escape.js';
+import { type NeonConfigPerClient, neonConfig } from '../core/neon-config.js';
 import type { Result } from '../core/result.js';
 import { type CustomTypesConfig, type TypeFormat, TypeOverrides, type TypeParser } from '../core/types.js';
 import { openTcp } from '../transport/tcp.js';
@@ -41,6 +42,10 @@ export interface ClientConfig extends ConnectionConfig {
   wsProxy?: string | ((host: string, port: number) => string);
   /** `wss:` (default) or `ws:`. */
   useSecureWebSocket?: boolean;
+  /** Coalesce the writes of one tick into one transport write (default true). */
+  coalesceWrites?: boolean;
+  /** Accepted for Neon compatibility: edgepg never sends an SSLRequest inside a WebSocket. */
+  forceDisablePgSSL?: boolean;
   /** Most queries in flight on this connection at once (default 100). */
   maxPipeline?: number;
   /** Highest SCRAM iteration count accepted from the server (default 100000; 0 = no cap). */
@@ -79,6 +84,12 @@ export class Client extends EventEmitter {
   _connectionError = false;
   readonly _types: TypeOverrides;
 
+  /**
+   * Per-client overrides of the global `neonConfig` socket options (as Neon's `client.neonConfig`),
+   * read when the client connects: `webSocketConstructor`, `wsProxy`, `useSecureWebSocket`,
+   * `pipelineConnect`, `coalesceWrites`, `forceDisablePgSSL`.
+   */
+  neonConfig: NeonConfigPerClient = {};
   private readonly config: ClientConfig;
   private readonly prepared: PreparedStatements = new Map();
   private engine: WireEngine | undefined;
@@ -196,7 +207,7 @@ export class Client extends EventEmitter {
         if (this.transport === transport) this.onTransportClosed();
       },
     });
-    const writer = new WriteCoalescer(transport);
+    const writer = new WriteCoalescer(transport, this.socketOption('coalesceWrites') !== false);
     engine = new WireEngine(
       {
         user: params.user ?? '',
@@ -238,11 +249,22 @@ export class Client extends EventEmitter {
     this.secretKey = engine.secretKey;
   }
 
+  /**
+   * A socket option as set by the caller: constructor config, then `client.neonConfig`, then
+   * what the app assigned on the global `neonConfig` (its `opts`, not Neon's defaults).
+   */
+  private socketOption<K extends keyof NeonConfigPerClient>(key: K): NeonConfigPerClient[K] | undefined {
+    return (
+      (this.config as NeonConfigPerClient)[key] ??
+      this.neonConfig[key] ??
+      (neonConfig.opts as NeonConfigPerClient)[key]
+    );
+  }
+
   /** WebSocket when one is configured or there is no TCP; TCP otherwise (see CONFIG.md). */
   get transportKind(): 'tcp' | 'websocket' {
-    const { transport, webSocketConstructor, wsProxy } = this.config;
-    if (transport) return transport;
-    if (webSocketConstructor || wsProxy) return 'websocket';
+    if (this.config.transport) return this.config.transport;
+    if (this.socketOption('webSocketConstructor') || this.socketOption('wsProxy')) return 'websocket';
     return hasNodeNet() ? 'tcp' : 'websocket';
   }
 
@@ -252,7 +274,8 @@ export class Client extends EventEmitter {
   }
 
   private speculation(): AuthMethod | undefined {
-    const mode = this.config.pipelineConnect ?? (this.transportKind === 'websocket' ? 'password' : 'auto');
+    const mode =
+      this.socketOption('pipelineConnect') ?? (this.transportKind === 'websocket' ? 'password' : 'auto');
     if (mode === 'password') return 'cleartext';
     if (mode === 'auto') return rememberedAuth.get(this.authCacheKey);
     return undefined;
@@ -265,9 +288,9 @@ export class Client extends EventEmitter {
         {
           host: params.host,
           port: params.port,
-          wsProxy: this.config.wsProxy,
-          useSecureWebSocket: this.config.useSecureWebSocket,
-          webSocketConstructor: this.config.webSocketConstructor,
+          wsProxy: this.socketOption('wsProxy'),
+          useSecureWebSocket: this.socketOption('useSecureWebSocket') ?? neonConfig.useSecureWebSocket,
+          webSocketConstructor: this.socketOption('webSocketConstructor'),
         },
         handlers,
       );

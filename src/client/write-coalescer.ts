@@ -13,9 +13,16 @@ export class WriteCoalescer {
   private size = 0;
   private scheduled = false;
 
-  constructor(private readonly transport: Transport) {}
+  constructor(
+    private readonly transport: Transport,
+    private readonly coalesce = true,
+  ) {}
 
   write(data: Uint8Array): void {
+    if (!this.coalesce) {
+      this.transport.write(data);
+      return;
+    }
     this.chunks.push(data);
     this.size += data.byteLength;
     if (this.size >= FLUSH_AT_BYTES) {

@@ -4,19 +4,19 @@
  */
 import '../core/buffer.js';
 
-export type { FieldDef } from '../core/result.js';
-export type { CustomTypesConfig } from '../core/types.js';
-export { types } from '../core/types.js';
-export { warnIfBrowser } from './browser-warning.js';
-export { neon } from './neon.js';
 export type {
   FetchEndpoint,
   FetchEndpointOptions,
   NeonConfig,
   NeonConfigGlobalOnly,
   NeonConfigObject,
-} from './neon-config.js';
-export { neonConfig } from './neon-config.js';
+} from '../core/neon-config.js';
+export { neonConfig } from '../core/neon-config.js';
+export type { FieldDef } from '../core/result.js';
+export type { CustomTypesConfig } from '../core/types.js';
+export { types } from '../core/types.js';
+export { warnIfBrowser } from './browser-warning.js';
+export { neon } from './neon.js';
 export type { ErrorField } from './neon-db-error.js';
 export { errorFields, NeonDbError } from './neon-db-error.js';
 export type { NeonQueryExecutor } from './query-promise.js';

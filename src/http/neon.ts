@@ -15,6 +15,7 @@
  *   6. parse the rows (./response.ts).
  */
 import { ConfigError, UsageError } from '../core/errors.js';
+import { neonConfig } from '../core/neon-config.js';
 import { warnIfBrowser } from './browser-warning.js';
 import {
   isDynamic,
@@ -23,7 +24,6 @@ import {
   type ResolvedConnection,
   resolveConnection,
 } from './connection.js';
-import { neonConfig } from './neon-config.js';
 import { requestOptions, resultOptions } from './options.js';
 import { NeonQueryPromise } from './query-promise.js';
 import { authTokenValue, fetchInit, prepareQuery, requestHeaders } from './request.js';

@@ -19,8 +19,9 @@
  * A level's value counts when it is not `undefined`, except that per-result values fall back on
  * `null` too (Neon's `??`).
  */
+
+import type { FetchEndpoint } from '../core/neon-config.js';
 import type { CustomTypesConfig } from '../core/types.js';
-import type { FetchEndpoint } from './neon-config.js';
 import type { ResultOptions } from './response.js';
 import type { HTTPQueryOptions, HTTPRetryOptions, HTTPTransactionOptions } from './types.js';
 

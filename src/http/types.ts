@@ -9,9 +9,10 @@
  * assignments that compile against Neon compile against us.
  */
 /* biome-ignore-all lint/suspicious/noExplicitAny: these types mirror Neon's, which use any for rows, params and fetch options */
+
+import type { FetchEndpoint } from '../core/neon-config.js';
 import type { FieldDef } from '../core/result.js';
 import type { CustomTypesConfig } from '../core/types.js';
-import type { FetchEndpoint } from './neon-config.js';
 import type { NeonQueryPromise } from './query-promise.js';
 import type { SqlTemplate, UnsafeRawSql } from './sql-template.js';
 

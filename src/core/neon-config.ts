@@ -1,9 +1,10 @@
 /**
- * `neonConfig`: Neon's global configuration object, with the keys the HTTP path uses.
+ * `neonConfig`: Neon's global configuration object, shared by `neon()` (HTTP keys) and `Client`
+ * / `Pool` (WebSocket keys).
  *
  * As in `@neondatabase/serverless`, every key reads `neonConfig.opts[key] ?? neonConfig.defaults[key]`,
- * so assigning `undefined` restores the default. The WebSocket keys (`webSocketConstructor`,
- * `wsProxy`, …) are added by the WebSocket transport: extend `NeonConfig` and `defaults` below.
+ * so assigning `undefined` restores the default. A `Client` reads the WebSocket keys once, when it
+ * connects, merged under its own `client.neonConfig` and constructor options.
  *
  * When the HTTP path reads it: `neon()` copies its own options once, but `fetchEndpoint`,
  * `fetchFunction` and `disableWarningInBrowsers` are read from here when each query runs, because
@@ -22,7 +23,26 @@ export type FetchEndpoint =
   | string
   | ((host: string, port: number | string, options?: FetchEndpointOptions) => string);
 
+/** The structural WebSocket constructor the client accepts (WHATWG-like: `ws`, global, undici). */
+// biome-ignore lint/suspicious/noExplicitAny: mirrors Neon's `webSocketConstructor: any`, so any WebSocket class fits
+export type WebSocketConstructorOption = any;
+
 export interface NeonConfig {
+  /** WebSocket class (e.g. `ws` in Node < 22). Setting it makes `Client`/`Pool` use WebSocket. */
+  webSocketConstructor: WebSocketConstructorOption;
+  /**
+   * Where WebSockets go: a `'host:port/path'` string (gets `?address=<pg host>:<pg port>`) or
+   * `(host, port) => 'host:port/path'`. Default: `<pg host>/v2`. Setting it selects WebSocket.
+   */
+  wsProxy: string | ((host: string, port: number | string) => string) | undefined;
+  /** `wss:` (default) or `ws:`. */
+  useSecureWebSocket: boolean;
+  /** `'password'` (default over WebSocket), `'auto'` or `false`: see CONFIG.md. */
+  pipelineConnect: 'password' | 'auto' | false;
+  /** Coalesce the writes of one tick into one frame (default true; edgepg flushes on a microtask). */
+  coalesceWrites: boolean;
+  /** Never send an SSLRequest inside the WebSocket (default true: TLS is `wss:` outside it). */
+  forceDisablePgSSL: boolean;
   /** Where HTTP queries are POSTed. Default: Neon's rule, `https://api.<host minus its first label>/sql`. */
   fetchEndpoint: FetchEndpoint;
   /** A replacement for the global `fetch`, called as `fetch(url, init)`. */
@@ -39,6 +59,19 @@ export interface NeonConfig {
 export type NeonConfigGlobalOnly = Pick<
   NeonConfig,
   'fetchEndpoint' | 'poolQueryViaFetch' | 'fetchConnectionCache' | 'fetchFunction'
+>;
+
+/** What `client.neonConfig` may override per client (Neon's per-instance socket options). */
+export type NeonConfigPerClient = Partial<
+  Pick<
+    NeonConfig,
+    | 'webSocketConstructor'
+    | 'wsProxy'
+    | 'useSecureWebSocket'
+    | 'pipelineConnect'
+    | 'coalesceWrites'
+    | 'forceDisablePgSSL'
+  >
 >;
 
 /** The global object: the options plus Neon's `defaults` and `opts` tables. */
@@ -82,6 +115,12 @@ function createNeonConfig(defaults: NeonConfig): NeonConfigObject {
 }
 
 export const neonConfig: NeonConfigObject = /* @__PURE__ */ createNeonConfig({
+  webSocketConstructor: undefined,
+  wsProxy: undefined,
+  useSecureWebSocket: true,
+  pipelineConnect: 'password',
+  coalesceWrites: true,
+  forceDisablePgSSL: true,
   fetchEndpoint: defaultFetchEndpoint,
   fetchFunction: undefined,
   fetchConnectionCache: true,
