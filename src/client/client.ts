@@ -20,7 +20,12 @@ import type { TcpTarget, Transport, TransportHandlers } from '../transport/trans
 import { openWebSocket, type WebSocketConstructorLike } from '../transport/websocket.js';
 import { type AuthMethod, WireEngine } from '../wire/engine.js';
 import type { Operation } from '../wire/operation.js';
-import { type PreparedStatements, QueryOperation, type QuerySpec } from '../wire/query.js';
+import {
+  type PreparedStatements,
+  type QueryCallbacks,
+  QueryOperation,
+  type QuerySpec,
+} from '../wire/query.js';
 import { isSubmittable, type Submittable, SubmittableOperation } from './submittable.js';
 import { WriteCoalescer } from './write-coalescer.js';
 
@@ -407,57 +412,42 @@ export class Client extends EventEmitter {
   }
 
   private runQuery(config: string | QueryConfig, values: unknown[] | undefined): Promise<Result> {
-    return this.enqueueQuery(config, values).catch((error: Error) => {
-      // As pg does: point the stack at the caller's await instead of the socket's data handler.
-      if (typeof Error.captureStackTrace === 'function' && error instanceof Error)
-        Error.captureStackTrace(error);
-      throw error;
-    });
-  }
-
-  private enqueueQuery(config: string | QueryConfig, values: unknown[] | undefined): Promise<Result> {
     const spec: QuerySpec & { query_timeout?: number } =
       typeof config === 'string' ? { text: config } : { ...config };
     if (values !== undefined) spec.values = values;
-    return new Promise<Result>((resolve, reject) => {
-      if (typeof spec.text !== 'string' && spec.name === undefined) {
-        return reject(
-          new UsageError('A query must have either text or a name. Supplying neither is unsupported.'),
-        );
-      }
-      if (spec.values !== undefined && !Array.isArray(spec.values)) {
-        return reject(new UsageError('Query values must be an array'));
-      }
-      if (this._ending) return reject(new UsageError('Client was closed and is not queryable'));
-      if (!this._queryable) {
-        return reject(new ConnectionError('Client has encountered a connection error and is not queryable'));
-      }
-      const timeoutMs = spec.query_timeout ?? (this.connectionParameters.query_timeout || 0);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let settled = false;
-      const settle = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        if (timer) clearTimeout(timer);
-        fn();
-      };
-      let operation: QueryOperation;
-      try {
-        operation = new QueryOperation(spec, this._types, this.prepared, {
-          resolve: (result) => settle(() => resolve(result as Result)),
-          reject: (error) => settle(() => reject(error)),
-        });
-      } catch (error) {
-        return reject(error);
-      }
-      if (timeoutMs > 0) {
-        // pg's client-side timer, counted from query() including time spent queued. The
-        // operation still completes on the server; its late result is dropped.
-        timer = setTimeout(() => settle(() => reject(new TimeoutError('Query read timeout'))), timeoutMs);
-      }
-      if (this.engine) this.engine.submit(operation);
-      else this.early.push(operation);
-    });
+    const pending = new PendingQuery();
+    const refusal = this.refusal(spec);
+    if (refusal) {
+      pending.reject(refusal);
+      return pending.promise.catch(withCallerStack);
+    }
+    let operation: QueryOperation;
+    try {
+      operation = new QueryOperation(spec, this._types, this.prepared, pending);
+    } catch (error) {
+      pending.reject(error as Error);
+      return pending.promise.catch(withCallerStack);
+    }
+    const timeoutMs = spec.query_timeout ?? (this.connectionParameters.query_timeout || 0);
+    if (timeoutMs > 0) pending.startTimer(timeoutMs);
+    if (this.engine) this.engine.submit(operation);
+    else this.early.push(operation);
+    return pending.promise.catch(withCallerStack);
+  }
+
+  /** Why a query cannot be queued at all, with pg's messages. */
+  private refusal(spec: QuerySpec): Error | undefined {
+    if (typeof spec.text !== 'string' && spec.name === undefined) {
+      return new UsageError('A query must have either text or a name. Supplying neither is unsupported.');
+    }
+    if (spec.values !== undefined && !Array.isArray(spec.values)) {
+      return new UsageError('Query values must be an array');
+    }
+    if (this._ending) return new UsageError('Client was closed and is not queryable');
+    if (!this._queryable) {
+      return new ConnectionError('Client has encountered a connection error and is not queryable');
+    }
+    return undefined;
   }
 
   end(): Promise<void>;
@@ -534,6 +524,57 @@ function hasNodeNet(): boolean {
   // Node, Bun and Deno have TCP sockets; browsers and edge runtimes do not.
   nodeNet ??= typeof process !== 'undefined' && typeof process.versions?.node === 'string';
   return nodeNet;
+}
+
+/**
+ * One query's promise and its optional client-side timeout. A class rather than closures: this
+ * runs once per query, and every closure costs an allocation (and a name under keepNames).
+ */
+class PendingQuery implements QueryCallbacks {
+  readonly promise: Promise<Result>;
+  private settleResolve!: (result: Result) => void;
+  private settleReject!: (error: Error) => void;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private settled = false;
+
+  constructor() {
+    this.promise = new Promise<Result>((resolve, reject) => {
+      this.settleResolve = resolve;
+      this.settleReject = reject;
+    });
+  }
+
+  /**
+   * pg's client-side timer, counted from query() including time spent queued. The operation
+   * still completes on the server; its late result is dropped.
+   */
+  startTimer(ms: number): void {
+    this.timer = setTimeout(onQueryTimeout, ms, this);
+  }
+
+  resolve(result: Result | Result[]): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.settleResolve(result as Result);
+  }
+
+  reject(error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.settleReject(error);
+  }
+}
+
+function onQueryTimeout(pending: PendingQuery): void {
+  pending.reject(new TimeoutError('Query read timeout'));
+}
+
+/** As pg does: point a query error's stack at the caller's `await`, not the socket handler. */
+function withCallerStack(error: Error): never {
+  if (typeof Error.captureStackTrace === 'function' && error instanceof Error) Error.captureStackTrace(error);
+  throw error;
 }
 
 async function resolvePassword(

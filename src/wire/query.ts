@@ -39,6 +39,33 @@ export interface QueryCallbacks {
 /** Per-connection record of named statements: name → text, as pg's `parsedStatements`. */
 export type PreparedStatements = Map<string, string>;
 
+/**
+ * Parse messages for the unnamed statement depend only on the text, so they are serialised once
+ * per distinct text (the UTF-8 encoding of the SQL is most of the cost) and reused. Bounded:
+ * the oldest half is dropped when full; long texts are not cached.
+ */
+const parseCache = new Map<string, Uint8Array>();
+const PARSE_CACHE_ENTRIES = 512;
+const PARSE_CACHE_MAX_TEXT = 8 * 1024;
+
+function unnamedParse(text: string): Uint8Array {
+  let message = parseCache.get(text);
+  if (message === undefined) {
+    message = serialize.parse({ text, types: [] });
+    if (text.length <= PARSE_CACHE_MAX_TEXT) {
+      if (parseCache.size >= PARSE_CACHE_ENTRIES) {
+        let drop = PARSE_CACHE_ENTRIES / 2;
+        for (const key of parseCache.keys()) {
+          parseCache.delete(key);
+          if (--drop === 0) break;
+        }
+      }
+      parseCache.set(text, message);
+    }
+  }
+  return message;
+}
+
 // Messages that are the same for every unnamed-portal query: built once, reused forever.
 const describePortal = serialize.describe({ type: 'P', name: '' });
 const executePortal = serialize.execute({ portal: '', rows: 0 });
@@ -92,7 +119,7 @@ export class QueryOperation implements Operation {
         this.parsedHere = true;
       }
     } else {
-      write(serialize.parse({ text, types: [] }));
+      write(unnamedParse(text));
     }
     write(serialize.bind({ statement: name ?? '', values: this.params ?? [] }));
     write(describePortal);
