@@ -5,6 +5,7 @@
  * hidden class.
  */
 import './buffer.js';
+import { optimizedParser } from './fast-parsers.js';
 import { type CustomTypesConfig, types as globalTypes, type TypeParser } from './types.js';
 
 /** A column description, as pg-protocol's `Field` and @types/pg's `FieldDef`. */
@@ -83,7 +84,9 @@ export class Result<R = any> {
       names[i] = field.name;
       binary[i] = field.format === 'binary';
       template[field.name] = null;
-      parsers[i] = registry.getTypeParser(field.dataTypeID, (field.format || 'text') as 'text');
+      parsers[i] = optimizedParser(
+        registry.getTypeParser(field.dataTypeID, (field.format || 'text') as 'text'),
+      );
     }
     if (fields.length) this._parsers = parsers;
     this.#names = names;

@@ -1,0 +1,101 @@
+/**
+ * The fast date parser must equal postgres-date (pg-types 2.2.0's) on every input: ordinary
+ * timestamps in every shape Postgres prints, and odd ones it must hand back.
+ */
+import { createRequire } from 'node:module';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fastParseDate, optimizedParser } from '../../src/core/fast-parsers.js';
+import { types } from '../../src/core/types.js';
+
+const parseDate = createRequire(import.meta.url)('postgres-date') as (s: string) => unknown;
+
+const same = (s: string) => {
+  const a = fastParseDate(s);
+  const b = parseDate(s);
+  if (a instanceof Date && b instanceof Date) expect(a.getTime(), s).toBe(b.getTime());
+  else expect(a, s).toStrictEqual(b);
+};
+
+describe('fastParseDate equals postgres-date', () => {
+  it('on edge cases', () => {
+    for (const s of [
+      '2024-03-05 10:11:12',
+      '2024-03-05 10:11:12.345',
+      '2024-03-05 10:11:12.345678',
+      '2024-03-05 10:11:12.000001',
+      '2024-03-05 10:11:12.9999999',
+      '2024-03-05 10:11:12+00',
+      '2024-03-05 10:11:12+02',
+      '2024-03-05 10:11:12-05',
+      '2024-03-05 10:11:12.5+05:30',
+      '2024-03-05 10:11:12-03:30',
+      '1900-01-01 00:00:00+00:19:32',
+      '2024-03-10 02:30:00',
+      '2024-11-03 01:30:00',
+      '0099-01-01 00:00:00',
+      '0100-01-01 00:00:00',
+      '0044-03-15 00:00:00 BC',
+      '0001-01-01 00:00:00+00 BC',
+      '12345-01-01 00:00:00',
+      'infinity',
+      '-infinity',
+      '2024-03-05',
+      '2024-03-05 BC',
+      '2024-03-05 10:11',
+      '2024-03-05 10:11:12.',
+      '2024-03-05 10:11:12+2',
+      '2024-03-05 10:11:12+ab',
+      '2024-03-05 10:11:12Z',
+      'garbage',
+      '',
+    ]) {
+      same(s);
+    }
+  });
+
+  it('on random timestamps in every shape Postgres prints (property-based)', () => {
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const stamp = fc
+      .record({
+        year: fc.integer({ min: 1, max: 12000 }),
+        month: fc.integer({ min: 1, max: 12 }),
+        day: fc.integer({ min: 1, max: 31 }),
+        hour: fc.integer({ min: 0, max: 23 }),
+        minute: fc.integer({ min: 0, max: 59 }),
+        second: fc.integer({ min: 0, max: 59 }),
+        fraction: fc.option(fc.stringMatching(/^[0-9]{1,6}$/)),
+        zone: fc.option(
+          fc.tuple(
+            fc.constantFrom('+', '-'),
+            fc.integer({ min: 0, max: 15 }),
+            fc.option(fc.integer({ min: 0, max: 59 })),
+            fc.option(fc.integer({ min: 0, max: 59 })),
+          ),
+        ),
+        bc: fc.boolean(),
+      })
+      .map(({ year, month, day, hour, minute, second, fraction, zone, bc }) => {
+        let s = `${pad(year, 4)}-${pad(month)}-${pad(day)} ${pad(hour)}:${pad(minute)}:${pad(second)}`;
+        if (fraction) s += `.${fraction}`;
+        if (zone) {
+          const [sign, h, m, sec] = zone;
+          s += `${sign}${pad(h)}`;
+          if (m !== null) s += `:${pad(m)}${sec !== null ? `:${pad(sec)}` : ''}`;
+        }
+        return bc ? `${s} BC` : s;
+      });
+    fc.assert(
+      fc.property(stamp, (s) => same(s)),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('is used only while the registry still holds pg-types’ own parser', () => {
+    for (const oid of [1082, 1114, 1184]) {
+      expect(optimizedParser(types.getTypeParser(oid as never, 'text'))).toBe(fastParseDate);
+    }
+    const custom = (v: string) => v;
+    expect(optimizedParser(custom)).toBe(custom);
+  });
+});
