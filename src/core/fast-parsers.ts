@@ -92,7 +92,45 @@ export function fastParseDate(s: string): unknown {
   return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMs);
 }
 
+/** pg-types' int2[]/int4[] parser (postgres-array with `parseInt(entry, 10)`, NULL kept). */
+const parseIntegerArray: AnyParser = registry.getTypeParser(1007, 'text');
+
+/**
+ * A flat array of plain integers, `{1,-2,3}`, is split directly; anything else (NULLs, nested
+ * arrays, empty input) goes to postgres-array.
+ */
+export function fastParseIntegerArray(s: string): unknown {
+  const length = s.length;
+  if (length < 2 || s.charCodeAt(0) !== 123 /* { */ || s.charCodeAt(length - 1) !== 125 /* } */) {
+    return parseIntegerArray(s);
+  }
+  const out: number[] = [];
+  if (length === 2) return out;
+  let value = 0;
+  let negative = false;
+  let digitsSeen = 0;
+  for (let i = 1; i < length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= ZERO && c <= ZERO + 9) {
+      value = value * 10 + (c - ZERO);
+      digitsSeen++;
+    } else if (c === 45 /* - */ && digitsSeen === 0 && !negative) {
+      negative = true;
+    } else if ((c === 44 /* , */ || c === 125) && digitsSeen > 0 && digitsSeen < 16) {
+      out.push(negative ? -value : value);
+      value = 0;
+      negative = false;
+      digitsSeen = 0;
+    } else {
+      return parseIntegerArray(s);
+    }
+  }
+  return out;
+}
+
 /** The parser to run for a column: a faster equivalent of pg-types' own, or the parser itself. */
 export function optimizedParser(parser: AnyParser): AnyParser {
-  return parser === parseDate ? fastParseDate : parser;
+  if (parser === parseDate) return fastParseDate;
+  if (parser === parseIntegerArray) return fastParseIntegerArray;
+  return parser;
 }

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fastParseDate, optimizedParser } from '../../src/core/fast-parsers.js';
+import { fastParseDate, fastParseIntegerArray, optimizedParser } from '../../src/core/fast-parsers.js';
 import { types } from '../../src/core/types.js';
 
 const parseDate = createRequire(import.meta.url)('postgres-date') as (s: string) => unknown;
@@ -91,9 +91,51 @@ describe('fastParseDate equals postgres-date', () => {
     );
   });
 
+  it('int arrays: fastParseIntegerArray equals pg-types on edge cases and random arrays', () => {
+    const original = types.getTypeParser(1007 as never, 'text') as (s: string) => unknown;
+    for (const s of [
+      '{}',
+      '{1}',
+      '{1,2,3}',
+      '{-1,0,-0}',
+      '{1,NULL,3}',
+      '{{1,2},{3,4}}',
+      '{"1"}',
+      '{1,}',
+      '{,1}',
+      '{-}',
+      '{--1}',
+      '{1-2}',
+      '',
+      '{',
+      '}',
+      '{2147483647,-2147483648}',
+      '{12345678901234567}',
+    ]) {
+      const outcome = (fn: (x: string) => unknown) => {
+        try {
+          return { value: fn(s) };
+        } catch (e) {
+          return { error: (e as Error).message };
+        }
+      };
+      expect(outcome(fastParseIntegerArray), s).toStrictEqual(outcome(original));
+    }
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -2147483648, max: 2147483647 })), (values) => {
+        const s = `{${values.join(',')}}`;
+        expect(fastParseIntegerArray(s)).toStrictEqual(original(s));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('is used only while the registry still holds pg-types’ own parser', () => {
     for (const oid of [1082, 1114, 1184]) {
       expect(optimizedParser(types.getTypeParser(oid as never, 'text'))).toBe(fastParseDate);
+    }
+    for (const oid of [1005, 1007]) {
+      expect(optimizedParser(types.getTypeParser(oid as never, 'text'))).toBe(fastParseIntegerArray);
     }
     const custom = (v: string) => v;
     expect(optimizedParser(custom)).toBe(custom);
