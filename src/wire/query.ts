@@ -17,6 +17,7 @@ import { ProtocolError } from '../core/errors.js';
 import { type PreparedValue, prepareValue } from '../core/prepare-value.js';
 import { type FieldDef, Result } from '../core/result.js';
 import type { CustomTypesConfig } from '../core/types.js';
+import { extendedQuery } from './extended-query.js';
 import type { Operation, TransactionStatus, WriteMessage } from './operation.js';
 
 export interface QuerySpec {
@@ -66,11 +67,6 @@ function unnamedParse(text: string): Uint8Array {
   return message;
 }
 
-// Messages that are the same for every unnamed-portal query: built once, reused forever.
-const describePortal = serialize.describe({ type: 'P', name: '' });
-const executePortal = serialize.execute({ portal: '', rows: 0 });
-const sync = serialize.sync();
-
 export class QueryOperation implements Operation {
   readonly exclusive = false;
   private readonly params: PreparedValue[] | undefined;
@@ -108,23 +104,21 @@ export class QueryOperation implements Operation {
       write(serialize.query(text));
       return;
     }
+    let parse: Uint8Array | undefined;
     if (name !== undefined) {
       const known = this.prepared.get(name);
       if (known !== undefined && known !== text) {
         throw new Error(`Prepared statements must be unique - '${name}' was used for a different statement`);
       }
       if (known === undefined) {
-        write(serialize.parse({ name, text, types: [] }));
+        parse = serialize.parse({ name, text, types: [] });
         this.prepared.set(name, text);
         this.parsedHere = true;
       }
     } else {
-      write(unnamedParse(text));
+      parse = unnamedParse(text);
     }
-    write(serialize.bind({ statement: name ?? '', values: this.params ?? [] }));
-    write(describePortal);
-    write(executePortal);
-    write(sync);
+    write(extendedQuery(parse, name ?? '', this.params ?? []));
   }
 
   handleMessage(message: BackendMessage): void {
