@@ -279,11 +279,14 @@ export class Client extends EventEmitter {
   }
 
   private speculation(): AuthMethod | undefined {
-    const mode =
-      this.socketOption('pipelineConnect') ?? (this.transportKind === 'websocket' ? 'password' : 'auto');
-    if (mode === 'password') return 'cleartext';
-    if (mode === 'auto') return rememberedAuth.get(this.authCacheKey);
-    return undefined;
+    const configured = this.socketOption('pipelineConnect');
+    if (configured === 'password') return 'cleartext';
+    if (configured === false) return undefined;
+    const remembered = rememberedAuth.get(this.authCacheKey);
+    if (configured === 'auto') return remembered;
+    // Default: what this server asked for last time; over WebSocket, cleartext until then
+    // (what Neon's proxy and edgepg's local server always ask for).
+    return remembered ?? (this.transportKind === 'websocket' ? 'cleartext' : undefined);
   }
 
   private openTransport(handlers: TransportHandlers): Promise<Transport> {

@@ -1,0 +1,2 @@
+// Intentionally empty: the baseline for import-time measurements.
+export {};
