@@ -40,6 +40,8 @@ export default defineConfig({
     http: 'src/http/index.ts',
     // Node only: never reached from the edge entries.
     server: 'src/server/index.ts',
+    // The `edgepg` command (Node only).
+    cli: 'src/cli/bin.ts',
     'buffer-polyfill': 'src/core/buffer.ts',
     'transport-tcp': 'src/transport/tcp.ts',
     'transport-tcp-unavailable': 'src/transport/tcp-unavailable.ts',

@@ -1,6 +1,6 @@
 /**
- * `edgepg/server` — Node-only: the embedded PostgreSQL launcher (and, as it lands, the local
- * Neon-compatible server). Never imported by the edge entries.
+ * `edgepg/server` — Node-only: the local Neon-compatible server (`startServer`, `startDev`) and
+ * the embedded PostgreSQL launcher. Never imported by the edge entries.
  */
 
 export type { DevOptions, DevServer } from './dev.js';

@@ -101,6 +101,7 @@ describe('reuse and reset', () => {
         async () =>
           (await admin.query('select count(*)::int as n from pg_stat_activity where pid = $1', [pid])).rows[0]
             .n,
+        { timeout: 5000 },
       )
       .toBe(0);
   });
@@ -109,7 +110,7 @@ describe('reuse and reset', () => {
     const sql = neon(t.url('md5'));
     const pid = await pidOf(sql);
     await admin.query('select pg_terminate_backend($1)', [pid]);
-    await expect.poll(() => pidOf(sql).catch(() => 0)).not.toBe(0);
+    await expect.poll(() => pidOf(sql).catch(() => 0), { timeout: 5000 }).not.toBe(0);
     expect(await pidOf(sql)).not.toBe(pid);
   });
 });
@@ -127,12 +128,12 @@ describe('cancel on disconnect', () => {
           [marker],
         )
       ).rows[0].n as number;
-    await expect.poll(activeCount).toBe(1);
+    await expect.poll(activeCount, { timeout: 5000 }).toBe(1);
     const abortedAt = Date.now();
     controller.abort();
     expect(String(await running)).toMatch(/abort/i);
     await expect.poll(activeCount, { timeout: 3000 }).toBe(0);
-    expect(Date.now() - abortedAt).toBeLessThan(2000);
+    expect(Date.now() - abortedAt).toBeLessThan(2500);
     expect(t.logs.some((line) => line.includes('HTTP client disconnected; cancelling'))).toBe(true);
   });
 });

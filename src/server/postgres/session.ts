@@ -42,6 +42,8 @@ export interface SessionOptions {
 type State = 'startup' | 'authenticating' | 'piping' | 'closed';
 
 const DEFAULT_MAX_PENDING_BYTES = 16 * 1024 * 1024;
+/** As Postgres' authentication_timeout: a session must be through startup by then. */
+const STARTUP_TIMEOUT_MS = 60_000;
 
 export class PostgresSession {
   private state: State = 'startup';
@@ -52,6 +54,7 @@ export class PostgresSession {
   private database = '';
   private clientPaused = false;
   private closeListener: (() => void) | undefined;
+  private readonly startupTimer: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly client: ClientConnection,
@@ -65,6 +68,11 @@ export class PostgresSession {
       terminate: () => this.close(),
       protocolError: (code, message) => this.refuse(code, message),
     });
+    this.startupTimer = setTimeout(
+      () => this.refuse('08006', 'canceling authentication due to timeout'),
+      STARTUP_TIMEOUT_MS,
+    );
+    this.startupTimer.unref();
     if (options.refusal) {
       const { code, message } = options.refusal;
       options.log.warn(`${client.label}: refused: ${message}`);
@@ -120,6 +128,7 @@ export class PostgresSession {
   }
 
   private finish(): void {
+    clearTimeout(this.startupTimer);
     this.state = 'closed';
     this.closeListener?.();
   }
@@ -180,6 +189,7 @@ export class PostgresSession {
   private onUpstreamReady(rest: Buffer[]): void {
     if (this.state === 'closed') return;
     this.state = 'piping';
+    clearTimeout(this.startupTimer);
     this.options.log.debug(`${this.client.label}: user=${this.user} database=${this.database} connected`);
     for (const chunk of rest) this.toClient(chunk);
     for (const chunk of this.frontend.takePipelined()) this.toUpstream(chunk);

@@ -80,7 +80,7 @@ export class SqlEndpoint {
       }));
       connection = await this.pool.acquire(headers.connection);
     } catch (error) {
-      this.fail(res, asConnectError(error), headers.connection, started);
+      this.fail(res, asConnectError(error, headers.connection), headers.connection, started);
       return;
     }
     if (req.socket.destroyed) {
@@ -90,6 +90,7 @@ export class SqlEndpoint {
     }
 
     let cancelled = false;
+    let cancelTimer: ReturnType<typeof setTimeout> | undefined;
     const cancel = (why: string): void => {
       if (cancelled) return;
       cancelled = true;
@@ -102,7 +103,6 @@ export class SqlEndpoint {
       timer.unref();
       cancelTimer = timer;
     };
-    let cancelTimer: ReturnType<typeof setTimeout> | undefined;
     let finished = false;
     const onClose = (): void => {
       if (!finished) cancel('the HTTP client disconnected');
@@ -197,14 +197,15 @@ function tooLarge(max: number): SqlHttpError {
 }
 
 /** A failure to connect: the upstream's refusal is the user's problem (400) unless it is the server's. */
-function asConnectError(error: unknown): unknown {
+function asConnectError(error: unknown, info: ConnectionInfo): unknown {
   if (error instanceof SqlHttpError) return error;
   if (error instanceof DatabaseError) {
     // Too many connections, shutting down, internal errors: not the request's fault.
     const serverSide = /^(53|57|58|XX)/.test(error.code ?? '');
     return SqlHttpError.fromPostgres(error as PostgresErrorFields, serverSide ? 500 : 400);
   }
-  if (error instanceof AuthError && /none was provided/.test(error.message)) {
+  if (error instanceof AuthError && info.password === undefined) {
+    // The upstream asked for a password and the connection string has none: Neon's message.
     return new SqlHttpError(400, 'missing authentication credentials: required password');
   }
   if (error instanceof AuthError) return new SqlHttpError(400, error.message);
@@ -221,10 +222,11 @@ function asQueryError(error: Error): SqlHttpError {
 /** The request body as text, or a 413 once it passes `limit` bytes. */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    // Built only when needed: an Error's stack trace is not free on the hot path.
+    const tooLargeError = () => new SqlHttpError(413, `request is too large (max is ${limit} bytes)`);
     const declared = Number(req.headers['content-length']);
-    const tooLargeError = new SqlHttpError(413, `request is too large (max is ${limit} bytes)`);
     if (declared > limit + DRAIN_EXTRA_BYTES) {
-      reject(tooLargeError);
+      reject(tooLargeError());
       return;
     }
     const chunks: Buffer[] = [];
@@ -237,14 +239,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
         chunks.length = 0;
         if (size > limit + DRAIN_EXTRA_BYTES) {
           req.removeAllListeners('data');
-          reject(tooLargeError);
+          reject(tooLargeError());
         }
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (over) reject(tooLargeError);
+      if (over) reject(tooLargeError());
       else resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     });
     req.on('error', reject);

@@ -69,11 +69,5 @@ export function errorBody(error: SqlHttpError): string {
   });
 }
 
-/** Neon's short body for a query cancelled because its HTTP client went away. */
-export const CANCELLED_BODY = JSON.stringify({
-  message: 'Query cancelled, connection was terminated',
-  code: '08P01',
-});
-
 /** The body of every request that is neither `POST /sql` nor `OPTIONS /sql`: a JSON string. */
 export const NOT_SUPPORTED_BODY = JSON.stringify('query is not supported');

@@ -51,9 +51,25 @@ const first = (value: HeaderValue): string | undefined => (Array.isArray(value) 
 /** Header flags are on only when exactly `true` (case-sensitive), as on Neon. */
 const isTrue = (value: HeaderValue): boolean => first(value) === 'true';
 
+/**
+ * Clients send the same connection string with every request: parsed ones are kept (the map
+ * is cleared when it grows past this, which only a client cycling through strings causes).
+ */
+const CONNECTION_CACHE_SIZE = 256;
+const connectionCache = new Map<string, ConnectionInfo>();
+
+function cachedConnection(value: string | undefined): ConnectionInfo {
+  const cached = value === undefined ? undefined : connectionCache.get(value);
+  if (cached) return cached;
+  const info = parseConnectionString(value);
+  if (connectionCache.size >= CONNECTION_CACHE_SIZE) connectionCache.clear();
+  connectionCache.set(value as string, Object.freeze(info));
+  return info;
+}
+
 /** Neon's order: connection info first, then the other headers, then the body. */
 export function parseSqlHeaders(headers: Record<string, HeaderValue>): SqlHeaders {
-  const connection = parseConnectionString(first(headers['neon-connection-string']));
+  const connection = cachedConnection(first(headers['neon-connection-string']));
   const isolation = first(headers['neon-batch-isolation-level']);
   if (isolation !== undefined && !Object.hasOwn(ISOLATION_SQL, isolation)) {
     throw new SqlHttpError(400, 'invalid isolation level');
