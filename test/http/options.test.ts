@@ -3,9 +3,9 @@
  * overridable per instance), connection caching, and the additions: retry, signal, timings.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defaultFetchEndpoint } from '../../src/core/neon-config.js';
 import { types as globalTypes, TypeOverrides } from '../../src/core/types.js';
 import { type FullQueryResults, NeonDbError, neon, neonConfig } from '../../src/http/index.js';
-import { defaultFetchEndpoint } from '../../src/core/neon-config.js';
 import { requestOptions } from '../../src/http/options.js';
 import { isConnectFailure } from '../../src/http/transport.js';
 import { type CapturedRequest, capture, jsonResponse } from './helpers/sql-endpoint.js';
