@@ -53,6 +53,8 @@ export class PostgresSession {
   private user = '';
   private database = '';
   private clientPaused = false;
+  /** The upstream's post-authentication messages, held until the client's password is in. */
+  private readyRest: Buffer[] | undefined;
   private closeListener: (() => void) | undefined;
   private readonly startupTimer: ReturnType<typeof setTimeout>;
 
@@ -64,7 +66,15 @@ export class PostgresSession {
       reply: (bytes) => this.client.write(bytes),
       cancel: (packet) => this.forwardCancel(packet),
       startup: (version, parameters) => this.onStartup(version, parameters),
-      password: (password) => this.handshake?.setPassword(password),
+      password: (password) => {
+        this.handshake?.setPassword(password);
+        // An upstream that needed no password may have been ready before the client answered.
+        const rest = this.readyRest;
+        if (rest) {
+          this.readyRest = undefined;
+          this.onUpstreamReady(rest);
+        }
+      },
       terminate: () => this.close(),
       protocolError: (code, message) => this.refuse(code, message),
     });
@@ -188,6 +198,12 @@ export class PostgresSession {
 
   private onUpstreamReady(rest: Buffer[]): void {
     if (this.state === 'closed') return;
+    if (!this.frontend.done) {
+      // A trusting upstream can be ready before the client's password arrives; piping now
+      // would forward that password to Postgres as if it were a query. Wait for it.
+      this.readyRest = rest;
+      return;
+    }
     this.state = 'piping';
     clearTimeout(this.startupTimer);
     this.options.log.debug(`${this.client.label}: user=${this.user} database=${this.database} connected`);
