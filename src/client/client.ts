@@ -51,8 +51,10 @@ export interface ClientConfig extends ConnectionConfig {
   coalesceWrites?: boolean;
   /** Accepted for Neon compatibility: edgepg never sends an SSLRequest inside a WebSocket. */
   forceDisablePgSSL?: boolean;
-  /** Most queries in flight on this connection at once (default 100). */
+  /** Most queries in flight on this connection at once (default 10,000). */
   maxPipeline?: number;
+  /** Most request bytes in flight on this connection at once (default 4 MiB). */
+  maxPipelineBytes?: number;
   /** Highest SCRAM iteration count accepted from the server (default 100000; 0 = no cap). */
   scramMaxIterations?: number;
 }
@@ -220,6 +222,7 @@ export class Client extends EventEmitter {
         startupParameters: this.startupParameters(),
         speculate,
         maxPipeline: this.config.maxPipeline,
+        maxPipelineBytes: this.config.maxPipelineBytes,
         scramMaxIterations: this.config.scramMaxIterations,
       },
       {

@@ -4,9 +4,9 @@
  * for back-pressure: `write()`'s return value, 'drain', pause and resume.
  */
 import { isIP, connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import type { SslConfig } from '../core/connection-parameters.js';
 import { ConfigError, ConnectionError } from '../core/errors.js';
+import { negotiateTls } from '../transport/tcp.js';
 import type { TcpTarget } from '../transport/transport.js';
 
 export interface UpstreamTarget extends TcpTarget {
@@ -113,34 +113,3 @@ export function describeTarget(target: { host: string; port: number }): string {
   return `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
 }
 
-// SSLRequest: length 8, code 80877103.
-const sslRequest = Buffer.from([0, 0, 0, 8, 4, 210, 22, 47]);
-
-async function negotiateTls(socket: Socket, target: UpstreamTarget): Promise<Socket> {
-  const answer = await new Promise<number>((resolve, reject) => {
-    socket.once('data', (chunk: Buffer) => resolve(chunk[0]));
-    socket.once('error', reject);
-    socket.write(sslRequest);
-  });
-  if (answer !== 0x53 /* S */) {
-    socket.destroy();
-    throw new ConnectionError(`the upstream PostgreSQL at ${describeTarget(target)} does not support TLS`);
-  }
-  const options = typeof target.ssl === 'object' ? target.ssl : {};
-  return new Promise((resolve, reject) => {
-    const secure = tlsConnect({
-      socket,
-      ...(isIP(target.host) ? {} : { servername: target.host }),
-      ...options,
-    });
-    secure.once('secureConnect', () => {
-      secure.off('error', reject);
-      resolve(secure);
-    });
-    secure.once('error', (error) =>
-      reject(
-        new ConnectionError(`TLS handshake with the upstream failed: ${error.message}`, { cause: error }),
-      ),
-    );
-  });
-}

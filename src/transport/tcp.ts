@@ -51,7 +51,12 @@ export async function openTcp(target: TcpTarget, handlers: TransportHandlers): P
   };
 }
 
-async function negotiateTls(
+/**
+ * Postgres' TLS upgrade of a connected socket: SSLRequest, the server's one-byte answer, then a
+ * TLS handshake over the same socket (no plaintext fallback, as pg). Also used by the local
+ * server for its upstream connections.
+ */
+export async function negotiateTls(
   socket: import('node:net').Socket,
   target: TcpTarget,
 ): Promise<import('node:net').Socket> {

@@ -48,12 +48,23 @@ export interface EngineOptions {
   speculate?: AuthMethod;
   /** Most operations in flight at once; more wait their turn (back-pressure). */
   maxPipeline?: number;
+  /** Most request bytes in flight at once (large parameters fill the window sooner). */
+  maxPipelineBytes?: number;
   scramMaxIterations?: number;
   maxMessageBytes?: number;
 }
 
 /** The authentication method a server asked for, as the driver remembers it. */
 export type AuthMethod = 'trust' | 'cleartext' | 'md5' | 'scram';
+
+/**
+ * Default pipeline window: deep, because every refill is a write on our side and a short read
+ * and flush on the server's (measured on one local TCP connection, 10k `select $1::int`: a
+ * window of 100 → ~72k, 1,000 → ~87k, 10,000 → ~115k queries/s), and bounded in bytes too, so
+ * large parameters cannot pile up unboundedly in socket buffers.
+ */
+export const DEFAULT_MAX_PIPELINE = 10_000;
+export const DEFAULT_MAX_PIPELINE_BYTES = 4 * 1024 * 1024;
 
 export interface EngineEvents {
   /** The method the server asked for on this connection (for the driver's auth cache). */
@@ -99,6 +110,12 @@ export class WireEngine {
   private readonly inFlight: Operation[] = [];
   private readonly waiting: Operation[] = [];
   private readonly maxPipeline: number;
+  private readonly refillBelow: number;
+  private readonly maxPipelineBytes: number;
+  /** Bytes sent by the in-flight operations, in the same order as `inFlight`. */
+  private readonly inFlightSizes: number[] = [];
+  private inFlightBytes = 0;
+  private sentBytes = 0;
   /** True once the client has sent its last authentication message: queries may follow. */
   private authSent = false;
   /** The method answered before being asked, until the server's request confirms it. */
@@ -116,7 +133,9 @@ export class WireEngine {
     private readonly options: EngineOptions,
     private readonly events: EngineEvents,
   ) {
-    this.maxPipeline = Math.max(1, options.maxPipeline ?? 100);
+    this.maxPipeline = Math.max(1, options.maxPipeline ?? DEFAULT_MAX_PIPELINE);
+    this.refillBelow = Math.floor(this.maxPipeline / 2);
+    this.maxPipelineBytes = Math.max(1, options.maxPipelineBytes ?? DEFAULT_MAX_PIPELINE_BYTES);
     this.framer = new Framer(options.maxMessageBytes);
   }
 
@@ -221,20 +240,35 @@ export class WireEngine {
 
   private pump(): void {
     if (!this.authSent || this.state === 'closed') return;
-    while (this.waiting.length > 0 && !this.exclusiveRunning && this.inFlight.length < this.maxPipeline) {
+    while (
+      this.waiting.length > 0 &&
+      !this.exclusiveRunning &&
+      this.inFlight.length < this.maxPipeline &&
+      // At least one operation always goes out, however large it is.
+      (this.inFlight.length === 0 || this.inFlightBytes < this.maxPipelineBytes)
+    ) {
       const next = this.waiting[0];
       if (next.exclusive && this.inFlight.length > 0) return;
       this.waiting.shift();
+      this.sentBytes = 0;
       try {
-        next.start(this.events.write);
+        next.start(this.writeCounted);
       } catch (error) {
         next.handleConnectionError(error as Error);
         continue;
       }
       this.inFlight.push(next);
+      this.inFlightSizes.push(this.sentBytes);
+      this.inFlightBytes += this.sentBytes;
       if (next.exclusive) this.exclusiveRunning = true;
     }
   }
+
+  /** Writes on behalf of the operation being started, counting its bytes for the byte bound. */
+  private readonly writeCounted = (data: Uint8Array): void => {
+    this.sentBytes += data.byteLength;
+    this.events.write(data);
+  };
 
   private dispatch(message: BackendMessage): void {
     switch (message.name) {
@@ -287,9 +321,13 @@ export class WireEngine {
     }
     const head = this.inFlight.shift();
     if (!head) throw new ProtocolError('Received unexpected readyForQuery message from backend.');
+    this.inFlightBytes -= this.inFlightSizes.shift() ?? 0;
     if (head.exclusive) this.exclusiveRunning = false;
     head.handleReadyForQuery(status);
-    this.pump();
+    // Refill in batches: once half the window has drained, not one query per answer. Each
+    // refill is a transport write, so topping up one at a time costs a syscall per query.
+    if (this.inFlight.length <= this.refillBelow && this.inFlightBytes <= this.maxPipelineBytes / 2)
+      this.pump();
     if (this.inFlight.length === 0 && this.waiting.length === 0) this.events.drain();
   }
 

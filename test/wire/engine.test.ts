@@ -255,6 +255,48 @@ describe('WireEngine on canned bytes', () => {
     );
   });
 
+  it('bounds the pipeline by bytes as well as by count, refilling once half has drained', () => {
+    const written: Uint8Array[] = [];
+    const done: number[] = [];
+    const engine = new WireEngine(
+      { user: 'u', password: 'p', startupParameters: {}, maxPipeline: 100, maxPipelineBytes: 1000 },
+      {
+        write: (d) => written.push(d),
+        ready: () => {},
+        fatal: () => {},
+        pipelineMismatch: () => {},
+        notice: () => {},
+        notification: () => {},
+        parameterStatus: () => {},
+        drain: () => {},
+      },
+    );
+    engine.start();
+    engine.feed(startupStream);
+    const big = 'x'.repeat(400);
+    for (let i = 0; i < 6; i++) {
+      engine.submit(
+        new QueryOperation({ text: 'select $1', values: [big] }, new TypeOverrides(), new Map(), {
+          resolve: () => done.push(i),
+          reject: () => done.push(-i),
+        }),
+      );
+    }
+    const queries = () => written.filter((w) => w[0] === 0x50 /* Parse */).length;
+    // ~450 bytes each: the third one crosses 1,000 bytes, the rest wait.
+    expect(queries()).toBe(3);
+    const answer = Buffer.concat([msg('1'), msg('2'), msg('n'), msg('C', 'SELECT 0'), ready]);
+    engine.feed(answer);
+    // 2 left in flight (~900 bytes): above half the byte window, so no refill yet.
+    expect(queries()).toBe(3);
+    engine.feed(answer);
+    // One left (~460 bytes, under half): refilled up to the byte bound again.
+    expect(queries()).toBe(5);
+    for (let i = 0; i < 4; i++) engine.feed(answer);
+    expect(queries()).toBe(6);
+    expect(done).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it('falls back when a pipelined password meets a server that asks for something else', () => {
     const written: Uint8Array[] = [];
     let carried = -1;
