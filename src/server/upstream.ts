@@ -112,4 +112,3 @@ export function cancelRequestPacket(processID: number, secretKey: number): Buffe
 export function describeTarget(target: { host: string; port: number }): string {
   return `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
 }
-
