@@ -1,6 +1,6 @@
 /**
- * edgepg — the full entry: the pg-compatible `Client`, the HTTP `neon()` function and the shared
- * value core. `Pool` lands here as its issue is built.
+ * edgepg — the full entry: the pg-compatible `Client` and `Pool`, the HTTP `neon()` function
+ * and the shared value core.
  */
 import './core/buffer.js';
 
@@ -10,3 +10,5 @@ export { EventEmitter } from './core/emitter.js';
 export * from './core/index.js';
 // The HTTP query function too, so `edgepg` can stand in for `@neondatabase/serverless`.
 export * from './http/index.js';
+export type { PoolClient, PoolConfig } from './pool/pool.js';
+export { Pool } from './pool/pool.js';

@@ -108,7 +108,7 @@ export class Client extends EventEmitter {
 
   constructor(config?: string | ClientConfig) {
     super();
-    this.config = typeof config === 'string' ? { connectionString: config } : { ...(config ?? {}) };
+    this.config = typeof config === 'string' ? { connectionString: config } : copyConfig(config);
     this.connectionParameters = new ConnectionParameters(this.config);
     const params = this.connectionParameters;
     this.user = params.user;
@@ -524,6 +524,16 @@ export class Client extends EventEmitter {
  * on purpose: a new Client per request (the serverless pattern) is exactly where it pays.
  */
 const rememberedAuth = new Map<string, AuthMethod>();
+
+/**
+ * A shallow copy that keeps a non-enumerable `password` (pg-pool hides it on `pool.options`,
+ * and pg reads `config.password` directly, so `new Client(pool.options)` must work).
+ */
+export function copyConfig<T extends object>(config: T | undefined): T {
+  const copy = { ...(config ?? {}) } as T & { password?: unknown };
+  if (config && 'password' in config) copy.password = (config as { password?: unknown }).password;
+  return copy;
+}
 
 let nodeNet: boolean | undefined;
 function hasNodeNet(): boolean {

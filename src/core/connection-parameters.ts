@@ -161,6 +161,8 @@ export class ConnectionParameters {
   constructor(input?: string | ConnectionConfig, env: Env = processEnv()) {
     let config: Record<string, unknown> =
       typeof input === 'string' ? parseConnectionStringSafe(input) : { ...(input ?? {}) };
+    // Keep a non-enumerable password (pg-pool hides it on `pool.options`); the spread drops it.
+    if (input && typeof input === 'object' && 'password' in input) config.password = input.password;
     if (typeof config.connectionString === 'string' && config.connectionString !== '') {
       config = { ...config, ...parseConnectionStringSafe(config.connectionString) };
     }
