@@ -27,6 +27,12 @@ import {
   type QuerySpec,
 } from '../wire/query.js';
 import { isSubmittable, type Submittable, SubmittableOperation } from './submittable.js';
+import {
+  clientConnectionProvider,
+  runTransaction,
+  type TransactionFunction,
+  type TransactionOptions,
+} from './transaction.js';
 import { WriteCoalescer } from './write-coalescer.js';
 
 export interface ClientConfig extends ConnectionConfig {
@@ -503,6 +509,14 @@ export class Client extends EventEmitter {
 
   private failEarly(error: Error): void {
     for (const operation of this.early.splice(0)) operation.handleConnectionError(error);
+  }
+
+  /**
+   * Runs `fn` in a managed transaction on this client (BEGIN … COMMIT, ROLLBACK on error),
+   * re-running it on 40001/40P01. A connection loss is not retried: this client cannot reconnect.
+   */
+  transaction<T>(fn: TransactionFunction<T>, options?: TransactionOptions): Promise<T> {
+    return runTransaction(clientConnectionProvider(this), fn, options);
   }
 
   ref(): void {

@@ -22,6 +22,8 @@ export type EdgePgErrorCode =
   | 'EDGEPG_AUTH'
   /** The connection could not be made or was lost. */
   | 'EDGEPG_CONNECTION'
+  /** The connection was lost while COMMIT was in flight: whether it committed is unknown. */
+  | 'EDGEPG_COMMIT_UNKNOWN'
   /** A client-side timeout fired (connect, query). */
   | 'EDGEPG_TIMEOUT'
   /** The operation was aborted through an AbortSignal or cancel. */

@@ -23,6 +23,12 @@
 import type { Client, QueryCallback, QueryConfig } from '../client/client.js';
 import { Client as EdgeClient } from '../client/client.js';
 import { isSubmittable } from '../client/submittable.js';
+import {
+  poolConnectionProvider,
+  runTransaction,
+  type TransactionFunction,
+  type TransactionOptions,
+} from '../client/transaction.js';
 import { EventEmitter } from '../core/emitter.js';
 import { TimeoutError, UsageError } from '../core/errors.js';
 import { neonConfig } from '../core/neon-config.js';
@@ -200,6 +206,14 @@ export class Pool extends EventEmitter {
       unrefTimer(item.timer);
     }
     return response.result;
+  }
+
+  /**
+   * Runs `fn` in a managed transaction on a checked-out connection (BEGIN … COMMIT, ROLLBACK on
+   * error), re-running it on 40001/40P01 and, on a fresh connection, after a connection loss.
+   */
+  transaction<T>(fn: TransactionFunction<T>, options?: TransactionOptions): Promise<T> {
+    return runTransaction(poolConnectionProvider(this), fn, options);
   }
 
   /**

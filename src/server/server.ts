@@ -10,7 +10,12 @@
  *
  * Anything else gets Neon's 400 "query is not supported".
  */
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import {
@@ -26,6 +31,7 @@ import { resolveOptions, type ServerOptions } from './options.js';
 import { servePostgresSocket, serveWebSocket } from './postgres/client-adapters.js';
 import type { PostgresSession, SessionOptions } from './postgres/session.js';
 import { SqlEndpoint } from './sql/endpoint.js';
+import { errorBody, SqlHttpError } from './sql/errors.js';
 import { describeTarget } from './upstream.js';
 
 export interface LocalServer {
@@ -146,7 +152,18 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
 
   const http = createHttpServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, onRequest);
   http.on('upgrade', onUpgrade);
-  http.on('clientError', (_error, socket) => socket.destroy());
+  http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // As Node's default, but with a JSON body: oversized headers or a malformed request get an
+    // answer (431 / 400) unless a response is already under way on this socket.
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    // A HEAD response has no body: a client would read one as the next response.
+    const head = (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
+    socket.end(rawErrorResponse(error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400, error.code, head));
+  });
 
   const onConnection = (socket: Socket): void => {
     sockets.add(socket);
@@ -233,6 +250,17 @@ function addressParameter(url: string | undefined): string | undefined {
   const query = url.indexOf('?');
   if (query === -1) return undefined;
   return new URLSearchParams(url.slice(query + 1)).get('address') ?? undefined;
+}
+
+/** A whole HTTP/1.1 error response with the 17-key JSON body, for sockets the parser gave up on. */
+function rawErrorResponse(status: 400 | 431, code: string | undefined, head: boolean): string {
+  const message =
+    status === 431 ? 'request header fields too large' : `bad request${code ? ` (${code})` : ''}`;
+  const body = errorBody(new SqlHttpError(status, message));
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+    `Access-Control-Allow-Origin: *\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${head ? '' : body}`
+  );
 }
 
 const enc = encodeURIComponent;

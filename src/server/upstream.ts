@@ -3,7 +3,7 @@
  * (WebSocket and TCP sessions). The pipes need the socket itself, not `openTcp`'s transport,
  * for back-pressure: `write()`'s return value, 'drain', pause and resume.
  */
-import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import type { SslConfig } from '../core/connection-parameters.js';
 import { ConfigError, ConnectionError } from '../core/errors.js';
 import { negotiateTls } from '../transport/tcp.js';

@@ -19,7 +19,6 @@
 import '../core/buffer.js';
 import { serialize } from 'pg-protocol';
 import type {
-  AuthenticationMD5Password,
   BackendKeyDataMessage,
   BackendMessage,
   DatabaseError,
@@ -30,8 +29,7 @@ import type {
 } from 'pg-protocol/dist/messages.js';
 import { Parser } from 'pg-protocol/dist/parser.js';
 import { AuthError, ConnectionError, ProtocolError } from '../core/errors.js';
-import { md5PasswordMessage } from './auth/md5.js';
-import { createScramClient, type ScramClient, selectSaslMechanism } from './auth/scram.js';
+import { Authenticator, type AuthMethod } from './authenticator.js';
 import { DATA_ROW, decodeDataRow, Framer } from './framer.js';
 import type { Operation, TransactionStatus } from './operation.js';
 
@@ -54,8 +52,7 @@ export interface EngineOptions {
   maxMessageBytes?: number;
 }
 
-/** The authentication method a server asked for, as the driver remembers it. */
-export type AuthMethod = 'trust' | 'cleartext' | 'md5' | 'scram';
+export type { AuthMethod } from './authenticator.js';
 
 /**
  * Default pipeline window: deep, because every refill is a write on our side and a short read
@@ -90,19 +87,6 @@ export interface EngineEvents {
 
 type State = 'new' | 'authenticating' | 'startingUp' | 'ready' | 'closed';
 
-function methodOf(message: BackendMessage): AuthMethod | undefined {
-  switch (message.name) {
-    case 'authenticationCleartextPassword':
-      return 'cleartext';
-    case 'authenticationMD5Password':
-      return 'md5';
-    case 'authenticationSASL':
-      return 'scram';
-    default:
-      return undefined;
-  }
-}
-
 export class WireEngine {
   private state: State = 'new';
   private readonly parser = new Parser();
@@ -118,10 +102,7 @@ export class WireEngine {
   private sentBytes = 0;
   /** True once the client has sent its last authentication message: queries may follow. */
   private authSent = false;
-  /** The method answered before being asked, until the server's request confirms it. */
-  private speculated: AuthMethod | undefined;
-  private sawAuthRequest = false;
-  private scram: ScramClient | undefined;
+  private readonly auth: Authenticator;
   private exclusiveRunning = false;
 
   processID: number | null = null;
@@ -137,6 +118,18 @@ export class WireEngine {
     this.refillBelow = Math.floor(this.maxPipeline / 2);
     this.maxPipelineBytes = Math.max(1, options.maxPipelineBytes ?? DEFAULT_MAX_PIPELINE_BYTES);
     this.framer = new Framer(options.maxMessageBytes);
+    this.auth = new Authenticator(options, {
+      write: (data) => this.events.write(data),
+      clientDone: () => this.authDone(),
+      accepted: () => {
+        this.state = 'startingUp';
+        this.authDone();
+      },
+      mismatch: () => this.mismatch(),
+      methodSeen: (method) => this.events.authMethod?.(method),
+      fail: (error) => this.failAll(error, true),
+      stillAuthenticating: () => this.state === 'authenticating',
+    });
   }
 
   get isReady(): boolean {
@@ -156,28 +149,7 @@ export class WireEngine {
     if (this.state !== 'new') throw new ConnectionError('The connection was already started');
     this.state = 'authenticating';
     this.events.write(serialize.startup({ user: this.options.user, ...this.options.startupParameters }));
-    const { speculate, password } = this.options;
-    if (speculate === 'cleartext' && password !== undefined) {
-      this.events.write(serialize.password(password));
-      this.speculated = 'cleartext';
-      this.authDone();
-    } else if (speculate === 'scram' && password !== undefined) {
-      this.scram = this.newScramClient();
-      this.events.write(
-        serialize.sendSASLInitialResponseMessage('SCRAM-SHA-256', this.scram.clientFirstMessage()),
-      );
-      this.speculated = 'scram';
-    } else if (speculate === 'trust') {
-      this.speculated = 'trust';
-      this.authDone();
-    }
-  }
-
-  private newScramClient(): ScramClient {
-    return createScramClient({
-      password: this.options.password as string,
-      maxIterations: this.options.scramMaxIterations,
-    });
+    this.auth.start();
   }
 
   /** Queues an operation; it is written as soon as authentication and the pipeline bound allow. */
@@ -346,89 +318,7 @@ export class WireEngine {
     if (this.state !== 'authenticating') {
       throw new ProtocolError(`Received unexpected ${message.name} message from backend.`);
     }
-    const method = methodOf(message);
-    if (method) {
-      this.sawAuthRequest = true;
-      this.events.authMethod?.(method);
-    } else if (message.name === 'authenticationOk' && !this.sawAuthRequest) {
-      this.events.authMethod?.('trust');
-    }
-    if (this.speculated) {
-      const speculated = this.speculated;
-      this.speculated = undefined;
-      const offersScram =
-        message.name === 'authenticationSASL' &&
-        (message as unknown as { mechanisms: string[] }).mechanisms.includes('SCRAM-SHA-256');
-      const confirmed =
-        (speculated === 'cleartext' && message.name === 'authenticationCleartextPassword') ||
-        (speculated === 'scram' && offersScram) ||
-        (speculated === 'trust' && message.name === 'authenticationOk');
-      if (!confirmed) {
-        // What we sent early would be read as something else: start over without it.
-        this.mismatch();
-        return;
-      }
-      // Already answered: wait for the next message (or, for trust, carry on below).
-      if (speculated !== 'trust') return;
-    }
-    switch (message.name) {
-      case 'authenticationOk':
-        this.state = 'startingUp';
-        this.authSent = true;
-        this.pump();
-        return;
-      case 'authenticationCleartextPassword':
-        this.events.write(serialize.password(this.requirePassword()));
-        this.authDone();
-        return;
-      case 'authenticationMD5Password': {
-        const { salt } = message as AuthenticationMD5Password;
-        this.events.write(
-          serialize.password(
-            md5PasswordMessage(this.options.user, this.requirePassword(), new Uint8Array(salt)),
-          ),
-        );
-        this.authDone();
-        return;
-      }
-      case 'authenticationSASL': {
-        const mechanism = selectSaslMechanism((message as unknown as { mechanisms: string[] }).mechanisms);
-        this.requirePassword();
-        this.scram = this.newScramClient();
-        this.events.write(
-          serialize.sendSASLInitialResponseMessage(mechanism, this.scram.clientFirstMessage()),
-        );
-        return;
-      }
-      case 'authenticationSASLContinue': {
-        const scram = this.scram;
-        if (!scram) throw new ProtocolError('Received SASLContinue before SASL started');
-        const serverFirst = (message as unknown as { data: string }).data;
-        scram.clientFinalMessage(serverFirst).then(
-          (final) => {
-            if (this.state !== 'authenticating') return;
-            this.events.write(serialize.sendSCRAMClientFinalMessage(final));
-            this.authDone();
-          },
-          (error: Error) => this.failAll(error, true),
-        );
-        return;
-      }
-      case 'authenticationSASLFinal':
-        if (!this.scram) throw new ProtocolError('Received SASLFinal before SASL started');
-        this.scram.verifyServerFinal((message as unknown as { data: string }).data);
-        return;
-    }
-  }
-
-  private requirePassword(): string {
-    const { password } = this.options;
-    if (typeof password !== 'string') {
-      throw new AuthError(
-        'The server asked for a password but none was provided (set password or PGPASSWORD)',
-      );
-    }
-    return password;
+    this.auth.handle(message);
   }
 
   /** The client's last authentication message is out: queued queries can follow right behind it. */

@@ -154,6 +154,16 @@ export function parsePayload(body: string): Payload {
   } catch (error) {
     throw new SqlHttpError(400, `${BODY_ERROR}: ${(error as Error).message}`);
   }
+  try {
+    return readPayload(json);
+  } catch (error) {
+    // Parameters nested past the stack's depth (V8's JSON.parse itself has no limit): serde's 400.
+    if (error instanceof RangeError) throw new SqlHttpError(400, `${BODY_ERROR}: recursion limit exceeded`);
+    throw error;
+  }
+}
+
+function readPayload(json: unknown): Payload {
   const single = readQueryData(json);
   if (single) return { batch: false, query: single };
   if (isObject(json) && Array.isArray(json.queries)) {
