@@ -99,16 +99,6 @@ export async function sendCancel(target: UpstreamTarget, packet: Uint8Array): Pr
   }
 }
 
-/** A CancelRequest for the backend (processID, secretKey). */
-export function cancelRequestPacket(processID: number, secretKey: number): Buffer {
-  const packet = Buffer.allocUnsafe(16);
-  packet.writeInt32BE(16, 0);
-  packet.writeInt32BE(80877102, 4);
-  packet.writeInt32BE(processID, 8);
-  packet.writeInt32BE(secretKey, 12);
-  return packet;
-}
-
 export function describeTarget(target: { host: string; port: number }): string {
   return `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
 }

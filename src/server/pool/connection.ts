@@ -3,13 +3,15 @@
  * `Client` is built from, driven directly so that `/sql` can submit its own operations (raw
  * text rows, a whole batch under one Sync).
  */
+
+import { serialize } from 'pg-protocol';
 import { WriteCoalescer } from '../../client/write-coalescer.js';
 import { openTcp } from '../../transport/tcp.js';
 import type { Transport } from '../../transport/transport.js';
 import { WireEngine } from '../../wire/engine.js';
 import type { Operation, TransactionStatus } from '../../wire/operation.js';
 import type { ConnectionInfo } from '../sql/request.js';
-import { cancelRequestPacket, sendCancel, type UpstreamTarget } from '../upstream.js';
+import { sendCancel, type UpstreamTarget } from '../upstream.js';
 import { ResetOperation, resetSql } from './reset.js';
 
 export class PooledConnection {
@@ -97,7 +99,7 @@ export class PooledConnection {
     this.cancelled = true;
     const { processID, secretKey } = this.engine;
     if (processID === null || secretKey === null) return Promise.resolve(undefined);
-    return sendCancel(this.target, cancelRequestPacket(processID, secretKey));
+    return sendCancel(this.target, serialize.cancel(processID, secretKey));
   }
 
   /** Terminate, then close the socket. */
