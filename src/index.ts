@@ -6,6 +6,10 @@ import './core/buffer.js';
 
 export type { ClientConfig, QueryCallback, QueryConfig } from './client/client.js';
 export { Client } from './client/client.js';
+export type { EagerResult, ExecuteQueryOptions, QuerySummary } from './client/execute-query.js';
+export type { ServerInfo, VerifyConnectivityOptions } from './client/server-info.js';
+export type { Transaction, TransactionOptions } from './client/transaction.js';
+export { CommitUnknownError } from './client/transaction.js';
 export { EventEmitter } from './core/emitter.js';
 export * from './core/index.js';
 // The HTTP query function too, so `edgepg` can stand in for `@neondatabase/serverless`.

@@ -9,7 +9,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isLoopbackHost } from '../server/access.js';
 import { type DevServer, NEON_CONFIG_LINES, startDev } from '../server/dev.js';
 import type { LogLevel } from '../server/log.js';
 import { DEFAULT_PORT } from '../server/options.js';
@@ -269,12 +268,7 @@ async function ignoreInGit(directory: string): Promise<void> {
 
 /** Resolves with the exit code once the server is closed after a stop request. */
 async function runUntilStopped(server: LocalServer, io: CliIo): Promise<number> {
-  if (!isLoopbackHost(server.host)) {
-    io.stderr(
-      `warning: listening on ${server.host}: other machines can reach this server, and passwords ` +
-        'reach it in cleartext. Use it on trusted networks only.\n',
-    );
-  }
+  // startServer itself warns (through the log sink, on stderr) when the host is not loopback.
   io.onReady?.(server);
   await new Promise<void>((resolve) => {
     if (io.signal) {

@@ -13,7 +13,7 @@ import { EventEmitter } from '../core/emitter.js';
 import { ConnectionError, TimeoutError, UsageError } from '../core/errors.js';
 import { escapeIdentifier, escapeLiteral } from '../core/escape.js';
 import { type NeonConfigPerClient, neonConfig } from '../core/neon-config.js';
-import type { Result } from '../core/result.js';
+import type { QueryResultRow, Result } from '../core/result.js';
 import { type CustomTypesConfig, type TypeFormat, TypeOverrides, type TypeParser } from '../core/types.js';
 import { openTcp } from '../transport/tcp.js';
 import type { TcpTarget, Transport, TransportHandlers } from '../transport/transport.js';
@@ -26,6 +26,13 @@ import {
   QueryOperation,
   type QuerySpec,
 } from '../wire/query.js';
+import { clientExecuteQuery, type EagerResult, type ExecuteQueryOptions } from './execute-query.js';
+import {
+  clientServerInfo,
+  type ServerInfo,
+  type VerifyConnectivityOptions,
+  verifyClientConnectivity,
+} from './server-info.js';
 import { isSubmittable, type Submittable, SubmittableOperation } from './submittable.js';
 import {
   clientConnectionProvider,
@@ -517,6 +524,31 @@ export class Client extends EventEmitter {
    */
   transaction<T>(fn: TransactionFunction<T>, options?: TransactionOptions): Promise<T> {
     return runTransaction(clientConnectionProvider(this), fn, options);
+  }
+
+  /** The ParameterStatus values the server has sent (a copy; empty before connecting). */
+  get serverParameters(): Record<string, string> {
+    return { ...this.engine?.parameters };
+  }
+
+  /** Connects if never connected, then runs `select 1`, within `timeoutMs` (default 10 s). */
+  verifyConnectivity(options?: VerifyConnectivityOptions): Promise<void> {
+    return verifyClientConnectivity(this, options, (error) => this.transport?.destroy(error));
+  }
+
+  /** Server version, backend pid and startup parameters (connects if never connected). */
+  getServerInfo(): Promise<ServerInfo> {
+    return clientServerInfo(this, (error) => this.transport?.destroy(error));
+  }
+
+  /** One query with a summary (command, rowCount, notices, timings); see execute-query.ts. */
+  // biome-ignore lint/suspicious/noExplicitAny: rows hold whatever the type parsers return, as in @types/pg
+  executeQuery<R extends QueryResultRow = any, T = R>(
+    text: string,
+    params?: unknown[],
+    options?: ExecuteQueryOptions<R, T>,
+  ): Promise<EagerResult<T>> {
+    return clientExecuteQuery(this, text, params, options);
   }
 
   ref(): void {

@@ -22,6 +22,13 @@
  */
 import type { Client, QueryCallback, QueryConfig } from '../client/client.js';
 import { Client as EdgeClient } from '../client/client.js';
+import { type EagerResult, type ExecuteQueryOptions, poolExecuteQuery } from '../client/execute-query.js';
+import {
+  poolServerInfo,
+  type ServerInfo,
+  type VerifyConnectivityOptions,
+  verifyPoolConnectivity,
+} from '../client/server-info.js';
 import { isSubmittable } from '../client/submittable.js';
 import {
   poolConnectionProvider,
@@ -32,7 +39,7 @@ import {
 import { EventEmitter } from '../core/emitter.js';
 import { TimeoutError, UsageError } from '../core/errors.js';
 import { neonConfig } from '../core/neon-config.js';
-import type { Result } from '../core/result.js';
+import type { QueryResultRow, Result } from '../core/result.js';
 import { Member, type PoolClient } from './member.js';
 import {
   type ClientClass,
@@ -214,6 +221,26 @@ export class Pool extends EventEmitter {
    */
   transaction<T>(fn: TransactionFunction<T>, options?: TransactionOptions): Promise<T> {
     return runTransaction(poolConnectionProvider(this), fn, options);
+  }
+
+  /** Checks a connection out, runs `select 1`, releases it, within `timeoutMs` (default 10 s). */
+  verifyConnectivity(options?: VerifyConnectivityOptions): Promise<void> {
+    return verifyPoolConnectivity(this, options);
+  }
+
+  /** Server version, backend pid and startup parameters, through a checked-out connection. */
+  getServerInfo(): Promise<ServerInfo> {
+    return poolServerInfo(this);
+  }
+
+  /** One query on a checked-out connection, with a summary; see client/execute-query.ts. */
+  // biome-ignore lint/suspicious/noExplicitAny: rows hold whatever the type parsers return, as in @types/pg
+  executeQuery<R extends QueryResultRow = any, T = R>(
+    text: string,
+    params?: unknown[],
+    options?: ExecuteQueryOptions<R, T>,
+  ): Promise<EagerResult<T>> {
+    return poolExecuteQuery(this, text, params, options);
   }
 
   /**

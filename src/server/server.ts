@@ -207,6 +207,12 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
   log.info(
     `listening on ${url} (HTTP /sql, WebSocket${config.postgresProtocol ? ', Postgres' : ''}); upstream ${describeTarget(config.upstream)}`,
   );
+  if (!isLoopbackHost(config.host)) {
+    log.warn(
+      `edgepg server is listening on ${config.host}: it is reachable from other machines and ` +
+        'passwords travel in cleartext; use it for development only',
+    );
+  }
 
   let closing: Promise<void> | undefined;
   return {
