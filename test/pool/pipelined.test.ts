@@ -84,10 +84,12 @@ describe('pipelined pool.query', () => {
     const queries = Array.from({ length: 40 }, (_, i) =>
       pool.query('select $1::int as i, pg_backend_pid() as pid, pg_sleep(0.02)', [i]),
     );
+    // Observe the outcomes at once: some reject while we are still busy killing the backend.
+    const outcomes = Promise.allSettled(queries);
     await sleep(60);
     const [victim] = await backends('edgepg-pool-kill');
     await admin.query('select pg_terminate_backend($1)', [victim]);
-    const settled = await Promise.allSettled(queries);
+    const settled = await outcomes;
     const failed = settled.filter((s) => s.status === 'rejected');
     const ok = settled.filter((s) => s.status === 'fulfilled') as PromiseFulfilledResult<{
       rows: { pid: number }[];
