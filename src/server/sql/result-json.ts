@@ -4,17 +4,11 @@
  * seven-key field objects and rows as arrays or as objects keyed by column name. Rows are
  * turned into JSON text as they arrive, so a result is never held twice.
  */
+import type { FieldDef } from '../../core/result.js';
 import { converterFor, type ToJson } from './text-to-json.js';
 
-/** A RowDescription column, as pg-protocol parses it. */
-export interface ColumnDescription {
-  name: string;
-  tableID: number;
-  columnID: number;
-  dataTypeID: number;
-  dataTypeSize: number;
-  dataTypeModifier: number;
-}
+/** A RowDescription column; Neon's JSON leaves out the format. */
+export type ColumnDescription = Omit<FieldDef, 'format'>;
 
 /**
  * `command` is the tag's first word; `rowCount` is the third word for INSERT (`INSERT 0 3`),
