@@ -44,7 +44,8 @@ export function installFixture(dir: string): void {
     } catch {
       // Someone else is installing; a lock older than any real install is a leftover of a killed run.
       try {
-        if (Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
+        if (Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS)
+          rmSync(lock, { recursive: true, force: true });
       } catch {}
       sleep(250);
       if (isInstalled(dir, hash)) return;
