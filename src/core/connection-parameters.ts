@@ -15,6 +15,7 @@
  */
 import { parseConnectionUrl } from './connection-string.js';
 import { defaults } from './defaults.js';
+import { type Env, processEnv } from './env.js';
 import { ConfigError } from './errors.js';
 import type { CustomTypesConfig } from './types.js';
 
@@ -59,13 +60,6 @@ export interface ConnectionConfig {
 
 /** sslmode values we understand: libpq's six plus pg's `no-verify`. */
 const sslModes = new Set(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify']);
-
-type Env = Record<string, string | undefined>;
-
-function processEnv(): Env {
-  // Edge runtimes have no `process`; there the environment simply contributes nothing.
-  return typeof process !== 'undefined' && process.env ? process.env : {};
-}
 
 /** Replaces the password in a connection string with `*****` for use in error messages. */
 export function redactConnectionString(str: string): string {

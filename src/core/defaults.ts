@@ -3,6 +3,7 @@
  * on every parameter serialisation. Kept as one shared object so code that sets
  * `pg.defaults.x = …` works the same with edgepg.
  */
+import { envVar } from './env.js';
 import { type CustomTypesConfig, type TypeParser, types } from './types.js';
 
 export interface Defaults {
@@ -35,8 +36,8 @@ export interface Defaults {
 }
 
 function envUser(): string | undefined {
-  if (typeof process === 'undefined' || !process.env) return undefined;
-  return process.platform === 'win32' ? process.env.USERNAME : process.env.USER;
+  const windows = typeof process !== 'undefined' && process.platform === 'win32';
+  return envVar(windows ? 'USERNAME' : 'USER');
 }
 
 // pg-types types OIDs as an enum that lacks the array OIDs; the registry itself takes any number.

@@ -105,8 +105,10 @@ export async function exchange(x: Exchange): Promise<unknown> {
       timings.attempts = attempt;
     }
     let response: FetchResponse;
+    // Called unbound: browsers' fetch throws "Illegal invocation" on any receiver but the window.
+    const send = x.fetch;
     try {
-      response = await x.fetch(x.url, x.init);
+      response = await send(x.url, x.init);
     } catch (err) {
       if (signal?.aborted) throw abortError(signal);
       if (canRetry && (retry.idempotent || isConnectFailure(err))) {

@@ -113,6 +113,18 @@ describe('precedence of options', () => {
     expect(global.log.at(-1)?.url).toBe('http://per-query/sql');
   });
 
+  it('calls fetchFunction unbound, as browsers’ fetch requires (any other receiver: Illegal invocation)', async () => {
+    let receiver: unknown = 'not called';
+    const sql = neon(URL, {
+      fetchFunction(this: unknown) {
+        receiver = this;
+        return jsonResponse(result());
+      },
+    });
+    await sql`select 1`;
+    expect(receiver).toBeUndefined();
+  });
+
   it('neonConfig: Neon’s defaults/opts tables, undefined restoring a default, deprecated fetchConnectionCache', () => {
     expect(neonConfig.fetchEndpoint).toBe(defaultFetchEndpoint);
     neonConfig.fetchEndpoint = 'http://x/sql';
