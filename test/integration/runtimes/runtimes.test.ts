@@ -164,6 +164,11 @@ async function smoke(
   return report;
 }
 
+/** An edge bundle, run by its host script (smoke/) under Node 22 (Miniflare needs 22). */
+function edgeSmoke(consumer: 'workerd' | 'Chromium', host: string, bundle: string): Promise<Report> {
+  return smoke(consumer, NODE_22, (t) => [join(smokeDir, host), join(work, bundle), t], EDGE, here);
+}
+
 /** Every check passed, and every check of every transport ran. */
 function expectAllPassed(report: Report, transports: Transport[]): void {
   expect(report.results.filter((r) => !r.ok)).toEqual([]);
@@ -238,13 +243,7 @@ describe('the built package in each runtime (HTTP, WebSocket, TCP against the lo
   }, 120_000);
 
   it('workerd (Miniflare, no nodejs_compat): the esbuild worker bundle over HTTP and WebSocket', async () => {
-    const report = await smoke(
-      'workerd',
-      NODE_22,
-      (t) => [join(smokeDir, 'workerd-host.mjs'), join(work, 'worker.js'), t],
-      EDGE,
-      here,
-    );
+    const report = await edgeSmoke('workerd', 'workerd-host.mjs', 'worker.js');
     expectEdgeGlobals(report);
     expectAllPassed(report, EDGE);
   }, 120_000);
@@ -256,13 +255,7 @@ describe('the built package in each runtime (HTTP, WebSocket, TCP against the lo
         `${CHROMIUM} is missing: install Debian's chromium (apt-get update && apt-get install -y chromium), as .ci/run does`,
       );
     }
-    const report = await smoke(
-      'Chromium',
-      NODE_22,
-      (t) => [join(smokeDir, 'chromium-host.mjs'), join(work, 'browser.js'), t],
-      EDGE,
-      here,
-    );
+    const report = await edgeSmoke('Chromium', 'chromium-host.mjs', 'browser.js');
     expect(report.pageErrors).toEqual([]);
     expectEdgeGlobals(report);
     expectAllPassed(report, EDGE);

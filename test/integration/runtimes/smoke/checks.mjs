@@ -80,13 +80,22 @@ function tcpUnavailableCheck(lib, url) {
   };
 }
 
+/** Connects a Client, runs `use(client)` and always ends the client. */
+async function withClient(lib, config, use) {
+  const client = new lib.Client(config);
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
 function wireChecks(lib, url, transport) {
   const config = { connectionString: url, transport };
   return {
-    'Client pipelined queries with parameters': async () => {
-      const client = new lib.Client(config);
-      await client.connect();
-      try {
+    'Client pipelined queries with parameters': () =>
+      withClient(lib, config, async (client) => {
         const [a, b, c] = await Promise.all([
           client.query('select $1::int + 1 as answer', [41]),
           client.query('select $1::text as name', ['edgepg']),
@@ -95,14 +104,9 @@ function wireChecks(lib, url, transport) {
         same(a.rows, [{ answer: 42 }], 'first');
         same(b.rows, [{ name: 'edgepg' }], 'second');
         same(c.rows, [[7, true]], 'third (rowMode array)');
-      } finally {
-        await client.end();
-      }
-    },
-    'client.transaction': async () => {
-      const client = new lib.Client(config);
-      await client.connect();
-      try {
+      }),
+    'client.transaction': () =>
+      withClient(lib, config, async (client) => {
         const total = await client.transaction(async (tx) => {
           await tx.query('create temp table smoke_items (n int) on commit drop');
           await tx.query('insert into smoke_items select generate_series(1, $1::int)', [4]);
@@ -120,10 +124,7 @@ function wireChecks(lib, url, transport) {
         same(rolledBack.message, 'roll back', 'rethrown error');
         const { rows } = await client.query("select to_regclass('pg_temp.smoke_gone') is null as gone");
         same(rows, [{ gone: true }], 'rolled back table');
-      } finally {
-        await client.end();
-      }
-    },
+      }),
     'Pool query and pool.transaction': async () => {
       const pool = new lib.Pool({ ...config, max: 2 });
       try {
@@ -143,10 +144,8 @@ function wireChecks(lib, url, transport) {
         await pool.end();
       }
     },
-    'DatabaseError fields': async () => {
-      const client = new lib.Client(config);
-      await client.connect();
-      try {
+    'DatabaseError fields': () =>
+      withClient(lib, config, async (client) => {
         const error = await rejection(client.query(`select * from ${MISSING_TABLE}`), 'a bad query');
         assert(error instanceof lib.DatabaseError, `not a DatabaseError: ${error}`);
         same(error.code, '42P01', 'code');
@@ -155,10 +154,7 @@ function wireChecks(lib, url, transport) {
         // The connection survives a query error.
         const { rows } = await client.query('select 1 as still');
         same(rows, [{ still: 1 }], 'query after the error');
-      } finally {
-        await client.end();
-      }
-    },
+      }),
   };
 }
 
