@@ -2,7 +2,7 @@
  * Rows for the README compatibility table, in the format shared with the ORM suite
  * (scripts/integration-table.mjs renders every file in test/integration/.results/).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type Consumer = 'Node 20' | 'Node 22' | 'Bun' | 'Deno' | 'workerd' | 'Chromium';
@@ -35,9 +35,23 @@ export function rowsFor(consumer: Consumer, transports: Transport[], results: Ch
   });
 }
 
-/** Writes the rows in a stable order, so a rerun with the same outcome changes nothing. */
+function previousRows(file: string): ResultRow[] {
+  try {
+    const rows: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return Array.isArray(rows) ? (rows as ResultRow[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Writes the rows in a stable order, so a rerun with the same outcome changes nothing. A run of
+ * some runtimes only (`vitest -t Bun`) replaces those runtimes' rows and keeps the others.
+ */
 export function writeRows(file: string, rows: ResultRow[]): void {
-  const sorted = [...rows].sort(
+  const ran = new Set(rows.map((r) => r.consumer));
+  const kept = previousRows(file).filter((r) => CONSUMER_ORDER.includes(r.consumer) && !ran.has(r.consumer));
+  const sorted = [...kept, ...rows].sort(
     (a, b) =>
       CONSUMER_ORDER.indexOf(a.consumer) - CONSUMER_ORDER.indexOf(b.consumer) ||
       TRANSPORT_ORDER.indexOf(a.transport) - TRANSPORT_ORDER.indexOf(b.transport),

@@ -53,6 +53,8 @@ interface Report {
   runtime?: string;
   before: Globals;
   after: Globals;
+  /** Node, Bun, Deno: the runtime's own Buffer is still the global one after edgepg loaded. */
+  bufferKept?: boolean;
   results: CheckResult[];
   pageErrors?: string[];
 }
@@ -164,6 +166,12 @@ async function smoke(
   return report;
 }
 
+/** A runtime with its own Buffer and process: edgepg leaves them alone. */
+function expectServerGlobals(report: Report): void {
+  expect(report.before).toMatchObject({ Buffer: true, process: true });
+  expect(report.bufferKept).toBe(true);
+}
+
 /** An edge bundle, run by its host script (smoke/) under Node 22 (Miniflare needs 22). */
 function edgeSmoke(consumer: 'workerd' | 'Chromium', host: string, bundle: string): Promise<Report> {
   return smoke(consumer, NODE_22, (t) => [join(smokeDir, host), join(work, bundle), t], EDGE, here);
@@ -213,6 +221,7 @@ describe('the built package in each runtime (HTTP, WebSocket, TCP against the lo
   it('Node 20: neon(), Client, Pool and transactions over HTTP, WebSocket (ws package) and TCP', async () => {
     const report = await smoke('Node 20', NODE_20, (t) => [cli, t], ALL, here);
     expect(report.runtime).toMatch(/^node v20\./);
+    expectServerGlobals(report);
     // No global WebSocket before Node 22: this run goes through the `ws` fallback.
     expect(report.before.WebSocket).toBe(false);
     expectAllPassed(report, ALL);
@@ -221,12 +230,14 @@ describe('the built package in each runtime (HTTP, WebSocket, TCP against the lo
   it('Node 22: over HTTP, the global WebSocket and TCP', async () => {
     const report = await smoke('Node 22', NODE_22, (t) => [cli, t], ALL, here);
     expect(report.runtime).toMatch(/^node v22\./);
+    expectServerGlobals(report);
     expectAllPassed(report, ALL);
   }, 120_000);
 
   it('Bun: over HTTP, WebSocket and TCP (the #tcp import resolves to the Node transport)', async () => {
     const report = await smoke('Bun', installed('.bin/bun'), (t) => [cli, t], ALL, root);
     expect(report.runtime).toMatch(/^bun \d/);
+    expectServerGlobals(report);
     expectAllPassed(report, ALL);
   }, 120_000);
 
@@ -239,6 +250,7 @@ describe('the built package in each runtime (HTTP, WebSocket, TCP against the lo
       root,
     );
     expect(report.runtime).toMatch(/^deno \d/);
+    expectServerGlobals(report);
     expectAllPassed(report, ALL);
   }, 120_000);
 

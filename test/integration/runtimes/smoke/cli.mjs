@@ -9,11 +9,14 @@ import { globalsSnapshot, runSmoke } from './checks.mjs';
 
 const target = JSON.parse(globalThis.Deno ? globalThis.Deno.args[0] : globalThis.process.argv[2]);
 const before = globalsSnapshot();
+const runtimeBuffer = globalThis.Buffer;
 const lib = await import(new URL(`file://${target.dist}`).href);
+// The polyfill is for runtimes without a Buffer: a runtime's own must be left in place.
+const bufferKept = globalThis.Buffer === runtimeBuffer;
 const results = await runSmoke(lib, target);
 const runtime = globalThis.Deno
   ? `deno ${globalThis.Deno.version.deno}`
   : globalThis.Bun
     ? `bun ${globalThis.Bun.version}`
     : `node ${globalThis.process.version}`;
-console.log(`SMOKE ${JSON.stringify({ runtime, before, after: globalsSnapshot(), results })}`);
+console.log(`SMOKE ${JSON.stringify({ runtime, before, after: globalsSnapshot(), bufferKept, results })}`);
