@@ -82,7 +82,12 @@ export class CopyFromStream extends WritableStream<CopyChunk> {
         let bytes: Uint8Array;
         if (typeof chunk === 'string') bytes = encoder.encode(chunk);
         else if (chunk instanceof Uint8Array) bytes = chunk;
-        else throw new UsageError('copyFrom() accepts Uint8Array (Buffer) or string chunks');
+        else {
+          // A failed write errors the stream without calling abort(): end the COPY here.
+          const error = new UsageError('copyFrom() accepts Uint8Array (Buffer) or string chunks');
+          operation.fail(error.message);
+          throw error;
+        }
         if (bytes.byteLength > 0) operation.send(bytes);
       },
       close: async () => {
