@@ -26,7 +26,7 @@ import {
   QueryOperation,
   type QuerySpec,
 } from '../wire/query.js';
-import { CopyFromStream, CopyToStream } from './copy.js';
+import { type CopyFromStream, type CopyToStream, createCopyFrom, createCopyTo } from './copy.js';
 import { type CursorOptions, QueryCursor } from './cursor.js';
 import { clientExecuteQuery, type EagerResult, type ExecuteQueryOptions } from './execute-query.js';
 import {
@@ -463,12 +463,12 @@ export class Client extends EventEmitter {
 
   /** `COPY … FROM STDIN` as a Web WritableStream (Node: `.toNodeWritable()`); see copy.ts. */
   copyFrom(sql: string): CopyFromStream {
-    return new CopyFromStream(sql, this.submitOperation);
+    return createCopyFrom(sql, this.submitOperation);
   }
 
   /** `COPY … TO STDOUT` as a Web ReadableStream (Node: `.toNodeReadable()`); see copy.ts. */
   copyTo(sql: string): CopyToStream {
-    return new CopyToStream(sql, this.submitOperation);
+    return createCopyTo(sql, this.submitOperation);
   }
 
   /**

@@ -55,59 +55,64 @@ function nodeStreams(): typeof import('node:stream') {
   return mod;
 }
 
-export class CopyFromStream extends WritableStream<CopyChunk> {
+/** `client.copyFrom()`: a Web WritableStream with the COPY's outcome. */
+export type CopyFromStream = WritableStream<CopyChunk> & {
   /** The number of rows copied, once the COPY has completed; rejects with its error. */
   readonly done: Promise<number | null>;
-
-  /** @internal Use `client.copyFrom()`. */
-  constructor(sql: string, submit: Submit) {
-    checkSql(sql, 'copyFrom');
-    const copying = settleable<void>();
-    const finished = settleable<number | null>();
-    let failure: Error | undefined;
-    const operation = new CopyInOperation(sql, {
-      copying: () => copying.resolve(),
-      finished: (error, rowCount) => {
-        failure = error;
-        if (error) {
-          copying.reject(error);
-          finished.reject(error);
-        } else finished.resolve(rowCount);
-      },
-    });
-    super({
-      start: () => copying.promise,
-      write: (chunk) => {
-        if (failure) throw failure;
-        let bytes: Uint8Array;
-        if (typeof chunk === 'string') bytes = encoder.encode(chunk);
-        else if (chunk instanceof Uint8Array) bytes = chunk;
-        else {
-          // A failed write errors the stream without calling abort(): end the COPY here.
-          const error = new UsageError('copyFrom() accepts Uint8Array (Buffer) or string chunks');
-          operation.fail(error.message);
-          throw error;
-        }
-        if (bytes.byteLength > 0) operation.send(bytes);
-      },
-      close: async () => {
-        operation.end();
-        await finished.promise;
-      },
-      abort: async (reason: unknown) => {
-        operation.fail(abortMessage(reason));
-        // The server answers CopyFail with an error: that is the abort succeeding.
-        await finished.promise.catch(() => {});
-      },
-    });
-    this.done = finished.promise;
-    submit(operation);
-  }
-
   /** A Node `Writable` over this stream (strings and Buffers; `'finish'` once committed). */
-  toNodeWritable(): Writable {
-    return nodeStreams().Writable.fromWeb(this as WritableStream, { decodeStrings: false });
-  }
+  toNodeWritable(): Writable;
+};
+
+/**
+ * Plain Web streams with properties added, not subclasses: a class extending `WritableStream`
+ * would be evaluated on import, and break importing edgepg where streams are missing.
+ */
+export function createCopyFrom(sql: string, submit: Submit): CopyFromStream {
+  checkSql(sql, 'copyFrom');
+  const copying = settleable<void>();
+  const finished = settleable<number | null>();
+  let failure: Error | undefined;
+  const operation = new CopyInOperation(sql, {
+    copying: () => copying.resolve(),
+    finished: (error, rowCount) => {
+      failure = error;
+      if (error) {
+        copying.reject(error);
+        finished.reject(error);
+      } else finished.resolve(rowCount);
+    },
+  });
+  const stream = new WritableStream<CopyChunk>({
+    start: () => copying.promise,
+    write: (chunk) => {
+      if (failure) throw failure;
+      let bytes: Uint8Array;
+      if (typeof chunk === 'string') bytes = encoder.encode(chunk);
+      else if (chunk instanceof Uint8Array) bytes = chunk;
+      else {
+        // A failed write errors the stream without calling abort(): end the COPY here.
+        const error = new UsageError('copyFrom() accepts Uint8Array (Buffer) or string chunks');
+        operation.fail(error.message);
+        throw error;
+      }
+      if (bytes.byteLength > 0) operation.send(bytes);
+    },
+    close: async () => {
+      operation.end();
+      await finished.promise;
+    },
+    abort: async (reason: unknown) => {
+      operation.fail(abortMessage(reason));
+      // The server answers CopyFail with an error: that is the abort succeeding.
+      await finished.promise.catch(() => {});
+    },
+  });
+  const copy = Object.assign(stream, {
+    done: finished.promise,
+    toNodeWritable: (): Writable => nodeStreams().Writable.fromWeb(stream, { decodeStrings: false }),
+  });
+  submit(operation);
+  return copy;
 }
 
 function abortMessage(reason: unknown): string {
@@ -116,60 +121,66 @@ function abortMessage(reason: unknown): string {
   return 'copyFrom() was aborted';
 }
 
-export class CopyToStream extends ReadableStream<Uint8Array> {
-  /** The number of rows copied, once the COPY has completed; rejects with its error. */
-  readonly done: Promise<number | null>;
+/** `client.copyTo()`: a Web ReadableStream of the data, async-iterable, with the COPY's outcome. */
+export type CopyToStream = ReadableStream<Uint8Array> &
+  AsyncIterable<Uint8Array> & {
+    /** The number of rows copied, once the COPY has completed; rejects with its error. */
+    readonly done: Promise<number | null>;
+    /** A Node `Readable` of Buffers over this stream. */
+    toNodeReadable(): Readable;
+  };
 
-  /** @internal Use `client.copyTo()`. */
-  constructor(sql: string, submit: Submit) {
-    checkSql(sql, 'copyTo');
-    const finished = settleable<number | null>();
-    let cancelled = false;
-    let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined;
-    const operation = new CopyOutOperation(sql, {
-      data: (chunk) => {
-        if (!cancelled) controllerRef?.enqueue(chunk);
+export function createCopyTo(sql: string, submit: Submit): CopyToStream {
+  checkSql(sql, 'copyTo');
+  const finished = settleable<number | null>();
+  let cancelled = false;
+  let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined;
+  const operation = new CopyOutOperation(sql, {
+    data: (chunk) => {
+      if (!cancelled) controllerRef?.enqueue(chunk);
+    },
+    finished: (error, rowCount) => {
+      if (error) finished.reject(error);
+      else finished.resolve(rowCount);
+      if (cancelled) return;
+      if (error) controllerRef?.error(error);
+      else controllerRef?.close();
+    },
+  });
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start: (controller) => {
+        controllerRef = controller;
       },
-      finished: (error, rowCount) => {
-        if (error) finished.reject(error);
-        else finished.resolve(rowCount);
-        if (cancelled) return;
-        if (error) controllerRef?.error(error);
-        else controllerRef?.close();
+      cancel: async () => {
+        cancelled = true;
+        await finished.promise.catch(() => {});
       },
-    });
-    super(
-      {
-        start: (controller) => {
-          controllerRef = controller;
-        },
-        cancel: async () => {
-          cancelled = true;
-          await finished.promise.catch(() => {});
-        },
-      },
-      // The server pushes regardless; there is no point asking the source for more.
-      { highWaterMark: 0 },
-    );
-    this.done = finished.promise;
-    submit(operation);
+    },
+    // The server pushes regardless; there is no point asking the source for more.
+    { highWaterMark: 0 },
+  );
+  if (!(Symbol.asyncIterator in stream)) {
+    // Not every runtime's ReadableStream is async-iterable yet.
+    Object.defineProperty(stream, Symbol.asyncIterator, { value: () => iterate(stream) });
   }
+  const copy = Object.assign(stream, {
+    done: finished.promise,
+    toNodeReadable: (): Readable => nodeStreams().Readable.fromWeb(stream as never),
+  }) as CopyToStream;
+  submit(operation);
+  return copy;
+}
 
-  /** Async iteration on every runtime (not all ReadableStreams are async-iterable yet). */
-  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    const reader = this.getReader();
-    return {
-      next: () => reader.read() as Promise<IteratorResult<Uint8Array>>,
-      return: async () => {
-        await reader.cancel();
-        reader.releaseLock();
-        return { value: undefined, done: true };
-      },
-    };
-  }
-
-  /** A Node `Readable` of Buffers over this stream. */
-  toNodeReadable(): Readable {
-    return nodeStreams().Readable.fromWeb(this as never);
-  }
+/** for-await over a reader; leaving the loop early cancels the stream. */
+function iterate(stream: ReadableStream<Uint8Array>): AsyncIterator<Uint8Array> {
+  const reader = stream.getReader();
+  return {
+    next: () => reader.read() as Promise<IteratorResult<Uint8Array>>,
+    return: async () => {
+      await reader.cancel();
+      reader.releaseLock();
+      return { value: undefined, done: true };
+    },
+  };
 }
