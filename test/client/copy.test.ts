@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { Client } from '../../src/client/client.js';
-import { UsageError } from '../../src/core/errors.js';
+import { ConnectionError, UsageError } from '../../src/core/errors.js';
 import { Pool } from '../../src/pool/pool.js';
 import { transports, useTransports } from '../support/transports.js';
 
@@ -200,6 +200,17 @@ describe.each(transports)('COPY over %s', (transport) => {
     expect((await client.query('select 4 as four')).rows).toEqual([{ four: 4 }]);
     await client.end();
     await expect(client.copyTo('copy copy_kind to stdout').done).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('fails an open COPY clearly when the client ends', async () => {
+    const client = await connected(transport);
+    await client.query('create temp table copy_end (id int)');
+    const stream = client.copyFrom('copy copy_end from stdin');
+    const writer = stream.getWriter();
+    await writer.write('1\n');
+    await client.end();
+    await expect(stream.done).rejects.toBeInstanceOf(ConnectionError);
+    await expect(writer.close()).rejects.toBeInstanceOf(ConnectionError);
   });
 
   it('is available on pool clients', async () => {

@@ -161,6 +161,20 @@ describe.each(transports)('client.cursor over %s', (transport) => {
     await expect(client.cursor('select 1').nextBatch()).rejects.toThrow(UsageError);
   });
 
+  it('fails an open cursor clearly when the connection goes away', async () => {
+    const client = await connected(transport);
+    const admin = await connected(transport);
+    const cursor = client.cursor('select g from generate_series(1, 100000) g', [], { fetchSize: 10 });
+    expect(await cursor.nextBatch()).toHaveLength(10);
+    client.on('error', () => {});
+    await admin.query('select pg_terminate_backend($1)', [client.processID]);
+    await expect(cursor.nextBatch()).rejects.toMatchObject({
+      code: expect.stringMatching(/^(57P01|EDGEPG_CONNECTION)$/),
+    });
+    await cursor.close();
+    await admin.end();
+  });
+
   it('is available on pool clients', async () => {
     const pool = new Pool({ ...configFor(transport), max: 1 });
     const client = await pool.connect();
