@@ -29,10 +29,32 @@ export function copyDataMessage(chunk: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Row count from the COPY command tag (`COPY 42`). */
-function copyRowCount(message: CommandCompleteMessage): number | null {
-  const match = /^COPY (\d+)/.exec(message.text ?? '');
-  return match ? Number.parseInt(match[1], 10) : null;
+/** How a COPY ended: the row count of its command tag (`COPY 42`), or its first error. */
+class CopyOutcome {
+  error: Error | undefined;
+  rowCount: number | null = null;
+
+  /** Records CommandComplete and ErrorResponse; false for any other message. */
+  note(message: BackendMessage): boolean {
+    if (message.name === 'commandComplete') {
+      const match = /^COPY (\d+)/.exec((message as CommandCompleteMessage).text ?? '');
+      if (match) this.rowCount = Number.parseInt(match[1], 10);
+      return true;
+    }
+    if (message.name === 'error') {
+      this.fail(message as DatabaseError);
+      return true;
+    }
+    return false;
+  }
+
+  fail(error: Error): void {
+    this.error ??= error;
+  }
+
+  report(finished: (error: Error | undefined, rowCount: number | null) => void): void {
+    finished(this.error, this.error ? null : this.rowCount);
+  }
 }
 
 export interface CopyInEvents {
@@ -48,8 +70,7 @@ export class CopyInOperation implements Operation {
   readonly exclusive = true;
   private state: CopyInState = 'starting';
   private write: WriteMessage | undefined;
-  private error: Error | undefined;
-  private rowCount: number | null = null;
+  private readonly outcome = new CopyOutcome();
 
   constructor(
     private readonly sql: string,
@@ -58,7 +79,7 @@ export class CopyInOperation implements Operation {
 
   /** True between CopyInResponse and CopyDone/CopyFail, while the server accepts data. */
   get accepting(): boolean {
-    return this.state === 'copying' && this.error === undefined;
+    return this.state === 'copying' && this.outcome.error === undefined;
   }
 
   start(write: WriteMessage): void {
@@ -93,18 +114,14 @@ export class CopyInOperation implements Operation {
         this.events.copying();
         return;
       case 'copyOutResponse':
-        this.error ??= new UsageError(
-          'copyFrom() needs a COPY … FROM STDIN statement; this one is COPY … TO',
+        this.outcome.fail(
+          new UsageError('copyFrom() needs a COPY … FROM STDIN statement; this one is COPY … TO'),
         );
         return;
-      case 'commandComplete':
-        this.rowCount = copyRowCount(message as CommandCompleteMessage) ?? this.rowCount;
-        return;
-      case 'error':
-        this.error ??= message as DatabaseError;
-        return;
       default:
-        // copyData/copyDone of a wrong-direction COPY, rows of a statement that is not a COPY.
+        // CommandComplete, errors; copyData/copyDone of a wrong-direction COPY, rows of a
+        // statement that is not a COPY (ignored).
+        this.outcome.note(message);
         return;
     }
   }
@@ -113,12 +130,13 @@ export class CopyInOperation implements Operation {
     if (this.state === 'done') return;
     const wasStarting = this.state === 'starting';
     this.state = 'done';
-    if (!this.error && wasStarting) {
-      this.error = new UsageError(
-        'copyFrom() needs a COPY … FROM STDIN statement; the server did not start one',
+    if (wasStarting) {
+      // fail() keeps an earlier error (bad SQL) over this one.
+      this.outcome.fail(
+        new UsageError('copyFrom() needs a COPY … FROM STDIN statement; the server did not start one'),
       );
     }
-    this.events.finished(this.error, this.error ? null : this.rowCount);
+    this.outcome.report((error, rowCount) => this.events.finished(error, rowCount));
   }
 
   handleConnectionError(error: Error): void {
@@ -142,8 +160,7 @@ export class CopyOutOperation implements Operation {
   readonly exclusive = true;
   private started = false;
   private done = false;
-  private error: Error | undefined;
-  private rowCount: number | null = null;
+  private readonly outcome = new CopyOutcome();
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private flushScheduled = false;
@@ -171,25 +188,22 @@ export class CopyOutOperation implements Operation {
         this.flush();
         return;
       case 'copyInResponse':
-        this.error ??= new UsageError('copyTo() needs a COPY … TO STDOUT statement; this one is COPY … FROM');
+        this.outcome.fail(
+          new UsageError('copyTo() needs a COPY … TO STDOUT statement; this one is COPY … FROM'),
+        );
         this.started = true;
         // A COPY FROM waits for data: refuse it, the server answers with an error and ReadyForQuery.
         this.write?.(serialize.copyFail('copyTo() was given a COPY FROM STDIN statement'));
         return;
-      case 'commandComplete':
-        this.rowCount = copyRowCount(message as CommandCompleteMessage) ?? this.rowCount;
-        return;
-      case 'error':
-        this.error ??= message as DatabaseError;
-        return;
       default:
+        this.outcome.note(message);
         return;
     }
   }
 
   /** Keeps a copy of the payload; joined and handed on at the end of this tick (or when large). */
   private collect(chunk: Uint8Array): void {
-    if (this.error) return;
+    if (this.outcome.error) return;
     this.pending.push(chunk);
     this.pendingBytes += chunk.byteLength;
     if (this.pendingBytes >= CHUNK_BYTES) this.flush();
@@ -217,12 +231,12 @@ export class CopyOutOperation implements Operation {
     if (this.done) return;
     this.done = true;
     this.flush();
-    if (!this.error && !this.started) {
-      this.error = new UsageError(
-        'copyTo() needs a COPY … TO STDOUT statement; the server did not start one',
+    if (!this.started) {
+      this.outcome.fail(
+        new UsageError('copyTo() needs a COPY … TO STDOUT statement; the server did not start one'),
       );
     }
-    this.events.finished(this.error, this.error ? null : this.rowCount);
+    this.outcome.report((error, rowCount) => this.events.finished(error, rowCount));
   }
 
   handleConnectionError(error: Error): void {
