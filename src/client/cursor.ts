@@ -52,7 +52,7 @@ export class QueryCursor<R extends QueryResultRow | unknown[] = any> implements 
   private finished = false;
   private closedByUser = false;
   private failure: Error | undefined;
-  private wake: (() => void) | undefined;
+  private changed: { promise: Promise<void>; resolve(): void } | undefined;
   private readonly whenFinished: Promise<void>;
   private markFinished!: () => void;
 
@@ -110,12 +110,27 @@ export class QueryCursor<R extends QueryResultRow | unknown[] = any> implements 
   }
 
   private notify(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
+    const changed = this.changed;
+    this.changed = undefined;
+    changed?.resolve();
   }
 
-  /** Waits until the current batch has a row left; false once there are no more rows. */
+  /** Resolves at the next batch or the end; shared by concurrent readers. */
+  private nextChange(): Promise<void> {
+    if (!this.changed) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.changed = { promise, resolve };
+    }
+    return this.changed.promise;
+  }
+
+  /**
+   * Waits until the current batch has a row left; false once there are no more rows. Another
+   * reader may take the row before the caller resumes: callers check again.
+   */
   private async fill(): Promise<boolean> {
     while (this.index >= this.batch.length) {
       if (this.failure) throw this.failure;
@@ -126,20 +141,28 @@ export class QueryCursor<R extends QueryResultRow | unknown[] = any> implements 
         continue;
       }
       this.operation?.requestMore();
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
+      await this.nextChange();
     }
     return true;
   }
 
   /** The rest of the current batch, fetching the next one if needed; `[]` at the end. */
   async nextBatch(): Promise<R[]> {
-    if (!(await this.fill())) return [];
-    const rows = this.index === 0 ? this.batch : this.batch.slice(this.index);
-    this.batch = [];
-    this.index = 0;
-    return rows;
+    while (await this.fill()) {
+      if (this.index >= this.batch.length) continue;
+      const rows = this.index === 0 ? this.batch : this.batch.slice(this.index);
+      this.batch = [];
+      this.index = 0;
+      return rows;
+    }
+    return [];
+  }
+
+  private async nextRow(): Promise<IteratorResult<R>> {
+    while (await this.fill()) {
+      if (this.index < this.batch.length) return { value: this.batch[this.index++], done: false };
+    }
+    return { value: undefined, done: true };
   }
 
   /** Stops reading: closes the portal and waits until the connection is free again. */
@@ -155,13 +178,10 @@ export class QueryCursor<R extends QueryResultRow | unknown[] = any> implements 
 
   [Symbol.asyncIterator](): AsyncIterator<R> {
     return {
-      next: (): Promise<IteratorResult<R>> => {
-        if (this.index < this.batch.length)
-          return Promise.resolve({ value: this.batch[this.index++], done: false });
-        return this.fill().then((more) =>
-          more ? { value: this.batch[this.index++], done: false } : { value: undefined, done: true },
-        );
-      },
+      next: (): Promise<IteratorResult<R>> =>
+        this.index < this.batch.length
+          ? Promise.resolve({ value: this.batch[this.index++], done: false })
+          : this.nextRow(),
       // `break` or a throw in a for-await loop.
       return: async (): Promise<IteratorResult<R>> => {
         await this.close();

@@ -78,6 +78,17 @@ describe.each(transports)('client.cursor over %s', (transport) => {
     await client.end();
   });
 
+  it('serves concurrent next() calls each a distinct row, then the end', async () => {
+    const client = await connected(transport);
+    const iterator = client
+      .cursor<{ g: number }>('select g from generate_series(1, 5) g', [], { fetchSize: 2 })
+      [Symbol.asyncIterator]();
+    const results = await Promise.all(Array.from({ length: 7 }, () => iterator.next()));
+    expect(results.filter((r) => !r.done).map((r) => r.value.g)).toEqual([1, 2, 3, 4, 5]);
+    expect(results.filter((r) => r.done)).toHaveLength(2);
+    await client.end();
+  });
+
   it('fetches at most one batch ahead of a paused consumer', async () => {
     const client = await connected(transport);
     const observer = await connected(transport);
