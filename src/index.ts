@@ -6,7 +6,11 @@ import './core/buffer.js';
 
 export type { ClientConfig, QueryCallback, QueryConfig } from './client/client.js';
 export { Client } from './client/client.js';
+export type { CopyChunk, CopyFromStream, CopyToStream } from './client/copy.js';
+export type { CursorOptions } from './client/cursor.js';
+export { QueryCursor } from './client/cursor.js';
 export type { EagerResult, ExecuteQueryOptions, QuerySummary } from './client/execute-query.js';
+export type { Listener, Notification, NotificationHandler } from './client/listen.js';
 export type { ServerInfo, VerifyConnectivityOptions } from './client/server-info.js';
 export type { Transaction, TransactionOptions } from './client/transaction.js';
 export { CommitUnknownError } from './client/transaction.js';

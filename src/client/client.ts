@@ -26,7 +26,16 @@ import {
   QueryOperation,
   type QuerySpec,
 } from '../wire/query.js';
+import { type CopyFromStream, type CopyToStream, createCopyFrom, createCopyTo } from './copy.js';
+import { type CursorOptions, QueryCursor } from './cursor.js';
 import { clientExecuteQuery, type EagerResult, type ExecuteQueryOptions } from './execute-query.js';
+import {
+  type Listener,
+  type Notification,
+  type NotificationHandler,
+  notifyQuery,
+  Subscriptions,
+} from './listen.js';
 import {
   clientServerInfo,
   type ServerInfo,
@@ -118,6 +127,7 @@ export class Client extends EventEmitter {
   /** Queries made before `connect()`: pg queues them until the connection is up. */
   private early: Operation[] = [];
   private endPromise: Promise<void> | undefined;
+  private subscriptions: Subscriptions | undefined;
 
   constructor(config?: string | ClientConfig) {
     super();
@@ -411,7 +421,15 @@ export class Client extends EventEmitter {
     const callback = typeof valuesOrCallback === 'function' ? valuesOrCallback : maybeCallback;
     const withCallback = submittable as T & { callback?: unknown };
     if (!withCallback.callback && typeof callback === 'function') withCallback.callback = callback;
-    const operation = new SubmittableOperation(submittable, () => void this.end());
+    this.submitOperation(new SubmittableOperation(submittable, () => void this.end()));
+    return submittable;
+  }
+
+  /**
+   * Queues an operation that reports its own outcome (Submittable, cursor, COPY): refused with
+   * pg's errors after `end()` or a connection error, held until connected before `connect()`.
+   */
+  private readonly submitOperation = (operation: Operation): void => {
     if (this._ending) {
       queueMicrotask(() =>
         operation.handleConnectionError(new UsageError('Client was closed and is not queryable')),
@@ -427,7 +445,50 @@ export class Client extends EventEmitter {
     } else {
       this.early.push(operation);
     }
-    return submittable;
+  };
+
+  /**
+   * Reads a query's rows in batches of `fetchSize` through a portal, fetching the next batch
+   * only when the current one has been consumed (see cursor.ts). Queued like a query; holds the
+   * connection until it is exhausted or closed.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: rows hold whatever the type parsers return, as in @types/pg
+  cursor<R extends QueryResultRow | unknown[] = any>(
+    text: string,
+    values?: unknown[],
+    options?: CursorOptions,
+  ): QueryCursor<R> {
+    return new QueryCursor<R>(text, values, options, this._types, this.submitOperation);
+  }
+
+  /** `COPY … FROM STDIN` as a Web WritableStream (Node: `.toNodeWritable()`); see copy.ts. */
+  copyFrom(sql: string): CopyFromStream {
+    return createCopyFrom(sql, this.submitOperation);
+  }
+
+  /** `COPY … TO STDOUT` as a Web ReadableStream (Node: `.toNodeReadable()`); see copy.ts. */
+  copyTo(sql: string): CopyToStream {
+    return createCopyTo(sql, this.submitOperation);
+  }
+
+  /**
+   * LISTENs on `channel` and calls `onNotify(payload, notification)` for each notification;
+   * resolves once the LISTEN ran. This client cannot reconnect: for a listener that survives
+   * a lost connection use `pool.listen()`.
+   */
+  listen(channel: string, onNotify: NotificationHandler): Promise<Listener> {
+    if (!this.subscriptions) {
+      const subscriptions = new Subscriptions((sql) => this.query(sql));
+      this.on('notification', (message: Notification) => subscriptions.dispatch(message));
+      this.subscriptions = subscriptions;
+    }
+    return this.subscriptions.add(channel, onNotify);
+  }
+
+  /** `pg_notify(channel, payload)`, parameterised. */
+  async notify(channel: string, payload?: string): Promise<void> {
+    const { text, values } = notifyQuery(channel, payload);
+    await this.query(text, values);
   }
 
   private runQuery(config: string | QueryConfig, values: unknown[] | undefined): Promise<Result> {

@@ -23,6 +23,7 @@
 import type { Client, QueryCallback, QueryConfig } from '../client/client.js';
 import { Client as EdgeClient } from '../client/client.js';
 import { type EagerResult, type ExecuteQueryOptions, poolExecuteQuery } from '../client/execute-query.js';
+import { type Listener, type NotificationHandler, notifyQuery } from '../client/listen.js';
 import {
   poolServerInfo,
   type ServerInfo,
@@ -40,6 +41,7 @@ import { EventEmitter } from '../core/emitter.js';
 import { TimeoutError, UsageError } from '../core/errors.js';
 import { neonConfig } from '../core/neon-config.js';
 import type { QueryResultRow, Result } from '../core/result.js';
+import { PoolListener } from './listener.js';
 import { Member, type PoolClient } from './member.js';
 import {
   type ClientClass,
@@ -97,6 +99,8 @@ export class Pool extends EventEmitter {
   #resolveEnd: (() => void) | undefined;
   /** A listener other than 'error' was added: pool.query() never goes over HTTP (Neon's rule). */
   #fetchUnsupported = false;
+  /** The dedicated LISTEN connection, made by the first `listen()`. */
+  #listener: PoolListener | undefined;
 
   constructor(config?: PoolConfig, ClientCtor?: ClientClass) {
     super();
@@ -244,6 +248,25 @@ export class Pool extends EventEmitter {
   }
 
   /**
+   * LISTENs on `channel` over one dedicated connection (outside `max`) that reconnects and
+   * LISTENs again when it is lost; see listener.ts. Resolves once the LISTEN ran.
+   */
+  listen(channel: string, onNotify: NotificationHandler): Promise<Listener> {
+    if (this.ending) return Promise.reject(new UsageError(ENDED));
+    this.#listener ??= new PoolListener(
+      () => new this.Client(this.options),
+      (error) => this.emit('error', error),
+    );
+    return this.#listener.listen(channel, onNotify);
+  }
+
+  /** `pg_notify(channel, payload)` through `pool.query()`, parameterised. */
+  async notify(channel: string, payload?: string): Promise<void> {
+    const { text, values } = notifyQuery(channel, payload);
+    await this.query(text, values);
+  }
+
+  /**
    * Closes idle connections now and the others once released (and their `pool.query()` calls
    * finished). Unlike pg-pool, calling it again returns the same promise instead of failing, and
    * callers still waiting for a connection are failed with pg's "Cannot use a pool…" error.
@@ -254,9 +277,11 @@ export class Pool extends EventEmitter {
     this.log('ending');
     if (!this.#endPromise) {
       this.ending = true;
-      this.#endPromise = new Promise<void>((resolve) => {
+      const closed = new Promise<void>((resolve) => {
         this.#resolveEnd = resolve;
       });
+      const listener = this.#listener;
+      this.#endPromise = listener ? Promise.all([closed, listener.end()]).then(() => {}) : closed;
       this.#pulse();
     }
     if (!callback) return this.#endPromise;

@@ -30,7 +30,7 @@ import type {
 import { Parser } from 'pg-protocol/dist/parser.js';
 import { AuthError, ConnectionError, ProtocolError } from '../core/errors.js';
 import { Authenticator, type AuthMethod } from './authenticator.js';
-import { DATA_ROW, decodeDataRow, Framer } from './framer.js';
+import { COPY_DATA, DATA_ROW, decodeCopyData, decodeDataRow, Framer } from './framer.js';
 import type { Operation, TransactionStatus } from './operation.js';
 
 export interface EngineOptions {
@@ -179,10 +179,15 @@ export class WireEngine {
     }
   }
 
-  /** One whole message from the framer: DataRow decoded here, the rest by pg-protocol. */
+  /**
+   * One whole message from the framer: DataRow and CopyData (the bulk of a result or a COPY)
+   * decoded here, the rest by pg-protocol.
+   */
   private readonly onFrame = (code: number, buffer: Buffer, start: number, end: number): void => {
     if (code === DATA_ROW) {
       this.dispatch(decodeDataRow(buffer, start, end) as unknown as BackendMessage);
+    } else if (code === COPY_DATA) {
+      this.dispatch(decodeCopyData(buffer, start, end) as unknown as BackendMessage);
     } else {
       this.parser.parse(buffer.subarray(start, end), this.dispatchMessage);
     }

@@ -40,6 +40,7 @@ const knownCodes = new Set(
 );
 
 export const DATA_ROW = 0x44;
+export const COPY_DATA = 0x64;
 const ERROR_RESPONSE = 0x45;
 const NOTICE_RESPONSE = 0x4e;
 
@@ -168,6 +169,20 @@ export function decodeDataRow(buffer: Buffer, start: number, end: number): DataR
     pos += length;
   }
   return { name: 'dataRow', length: end - start - 1, fieldCount, fields };
+}
+
+/**
+ * CopyData: the body is the payload. A view into the received bytes, valid until the consumer
+ * returns (COPY operations copy what they keep), in pg-protocol's `{ name, length, chunk }` shape.
+ */
+export function decodeCopyData(buffer: Buffer, start: number, end: number): CopyData {
+  return { name: 'copyData', length: end - start - 1, chunk: buffer.subarray(start + 5, end) };
+}
+
+export interface CopyData {
+  name: 'copyData';
+  length: number;
+  chunk: Buffer;
 }
 
 export interface DataRow {

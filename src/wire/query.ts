@@ -49,7 +49,8 @@ const parseCache = new Map<string, Uint8Array>();
 const PARSE_CACHE_ENTRIES = 512;
 const PARSE_CACHE_MAX_TEXT = 8 * 1024;
 
-function unnamedParse(text: string): Uint8Array {
+/** The Parse message for the unnamed statement, from the cache (shared with portals). */
+export function unnamedParse(text: string): Uint8Array {
   let message = parseCache.get(text);
   if (message === undefined) {
     message = serialize.parse({ text, types: [] });
