@@ -21,6 +21,16 @@ export type { ErrorField } from './neon-db-error.js';
 export { errorFields, NeonDbError } from './neon-db-error.js';
 export type { NeonQueryExecutor } from './query-promise.js';
 export { NeonQueryPromise } from './query-promise.js';
+export type {
+  BeginCallback,
+  BeginOptions,
+  HTTPExecuteQueryOptions,
+  HTTPServerInfo,
+  HTTPVerifyConnectivityOptions,
+  NeonSessionMethods,
+  NeonTransactionQueryFunction,
+  TransactionQueryOptions,
+} from './session-types.js';
 export { SqlTemplate, UnsafeRawSql } from './sql-template.js';
 export type {
   FetchFunction,
