@@ -29,7 +29,6 @@ export type {
   HTTPVerifyConnectivityOptions,
   NeonSessionMethods,
   NeonTransactionQueryFunction,
-  TransactionQueryOptions,
 } from './session-types.js';
 export { SqlTemplate, UnsafeRawSql } from './sql-template.js';
 export type {

@@ -14,7 +14,7 @@ import type { QueryResultRow } from '../core/result.js';
 import type { CustomTypesConfig } from '../core/types.js';
 import type { NeonQueryPromise } from './query-promise.js';
 import type { UnsafeRawSql } from './sql-template.js';
-import type { HTTPConnectionParams, HTTPQueryOptions, HTTPQueryResult } from './types.js';
+import type { HTTPConnectionParams, HTTPQueryOptions, HTTPQueryResult, NeonQueryFunction } from './types.js';
 
 /** Options of `sql.begin(fn, options)`; unset ones come from `neon()`'s options. */
 export interface BeginOptions<ArrayMode extends boolean, FullResults extends boolean>
@@ -43,27 +43,17 @@ export interface BeginOptions<ArrayMode extends boolean, FullResults extends boo
   neonConfig?: NeonConfigPerClient;
 }
 
-/** Per-query options inside `sql.begin`: only the result shape applies (there is no HTTP request). */
-export type TransactionQueryOptions<ArrayMode extends boolean, FullResults extends boolean> = Pick<
-  HTTPQueryOptions<ArrayMode, FullResults>,
-  'arrayMode' | 'fullResults' | 'types'
->;
-
 /** What the `sql.begin` callback receives: a query function bound to the open transaction. */
 export interface NeonTransactionQueryFunction<ArrayMode extends boolean, FullResults extends boolean> {
   <Row = never>(
     strings: TemplateStringsArray,
     ...params: any[]
   ): NeonQueryPromise<ArrayMode, FullResults, HTTPQueryResult<ArrayMode, FullResults, Row>>;
-  query<ArrayModeOverride extends boolean = ArrayMode, FullResultsOverride extends boolean = FullResults>(
-    queryWithPlaceholders: string,
-    params?: any[],
-    queryOpts?: TransactionQueryOptions<ArrayModeOverride, FullResultsOverride>,
-  ): NeonQueryPromise<
-    ArrayModeOverride,
-    FullResultsOverride,
-    HTTPQueryResult<ArrayModeOverride, FullResultsOverride>
-  >;
+  /**
+   * `sql.query`'s signature; of the per-query options only `arrayMode`, `fullResults` and
+   * `types` apply (there is no HTTP request).
+   */
+  query: NeonQueryFunction<ArrayMode, FullResults>['query'];
   unsafe(rawSQL: string): UnsafeRawSql;
   /** 1 for the first run of the callback, 2 for the first retry, … */
   readonly attempt: number;

@@ -4,7 +4,6 @@
  * The oracle for results and errors is the same instance's HTTP path (`sql`), which the other
  * suites compare with npm `pg` and `@neondatabase/serverless`.
  */
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, TimeoutError, UsageError } from '../../src/core/errors.js';
 import {
@@ -19,27 +18,22 @@ import { type LocalServer, startServer } from '../../src/server/index.js';
 import { sampleQueries } from '../fixtures/sample-values.js';
 import { credentials, pgInfo } from '../setup/pg.js';
 import { comparableError, comparableResult } from './helpers/compare.js';
+import {
+  closedPort,
+  type SilentServer,
+  startSilentServer,
+  unhandledRejections,
+} from './helpers/unreachable.js';
 
 let server: LocalServer;
 let url: string;
 let sql: NeonQueryFunction<false, false>;
-let hanging: Server;
-const hangingSockets = new Set<Socket>();
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
+let hanging: SilentServer;
+const unhandled = unhandledRejections();
 const fetchEndpoint = (host: string, port: string | number) => `http://${host}:${port}/sql`;
 
-/** A port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
-  process.on('unhandledRejection', onUnhandled);
+  unhandled.start();
   const info = pgInfo();
   server = await startServer({ upstream: { host: info.host, port: info.port }, port: 0 });
   const { user, password } = credentials('scram');
@@ -51,23 +45,16 @@ beforeAll(async () => {
   await sql`DROP TABLE IF EXISTS begin_counter, begin_rows`;
   await sql`CREATE TABLE begin_counter (id int PRIMARY KEY, n int NOT NULL)`;
   await sql`CREATE TABLE begin_rows (id int PRIMARY KEY, label text)`;
-  // Accepts connections and never answers: an unreachable database as seen from the client.
-  hanging = createServer((socket) => {
-    hangingSockets.add(socket);
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+  hanging = await startSilentServer();
 });
 
 afterAll(async () => {
   if (sql) await sql`DROP TABLE IF EXISTS begin_counter, begin_rows`;
-  for (const socket of hangingSockets) socket.destroy();
-  await new Promise<void>((resolve) => hanging?.close(() => resolve()));
+  await hanging?.close();
   neonConfig.wsProxy = undefined;
   neonConfig.useSecureWebSocket = undefined as unknown as boolean;
   await server?.close();
-  process.off('unhandledRejection', onUnhandled);
-  expect(unhandled).toEqual([]);
+  expect(unhandled.stop()).toEqual([]);
 });
 
 describe('sql.begin: read-modify-write', () => {
@@ -296,7 +283,7 @@ describe('errors', () => {
   });
 
   it('a server that never answers rejects with a TimeoutError after connectionTimeoutMillis', async () => {
-    const { port } = hanging.address() as { port: number };
+    const { port } = hanging;
     const error = await sql
       .begin(() => 1, { connectionTimeoutMillis: 300, neonConfig: { wsProxy: () => `127.0.0.1:${port}/v2` } })
       .catch((e: unknown) => e);

@@ -3,39 +3,34 @@
  * real HTTP to the local server in front of the test PostgreSQL. Oracles: our `Client` over TCP
  * (its `serverParameters` and `executeQuery`), and the test setup's own server facts.
  */
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../src/client/client.js';
 import { ConfigError, TimeoutError, UsageError } from '../../src/core/errors.js';
 import { NeonDbError, type NeonQueryFunction, neon } from '../../src/http/index.js';
 import { type LocalServer, startServer } from '../../src/server/index.js';
 import { clientConfig, credentials, pgInfo } from '../setup/pg.js';
+import {
+  closedPort,
+  type SilentServer,
+  startSilentServer,
+  unhandledRejections,
+} from './helpers/unreachable.js';
 
 let server: LocalServer;
 let url: string;
 let sql: NeonQueryFunction<false, false>;
 let direct: Client;
-let hanging: Server;
-const hangingSockets = new Set<Socket>();
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
+let hanging: SilentServer;
+const unhandled = unhandledRejections();
 const fetchEndpoint = (host: string, port: string | number) => `http://${host}:${port}/sql`;
 
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 function hangingEndpoint(): string {
-  const { port } = hanging.address() as { port: number };
+  const { port } = hanging;
   return `http://127.0.0.1:${port}/sql`;
 }
 
 beforeAll(async () => {
-  process.on('unhandledRejection', onUnhandled);
+  unhandled.start();
   const info = pgInfo();
   server = await startServer({ upstream: { host: info.host, port: info.port }, port: 0 });
   const { user, password } = credentials('scram');
@@ -43,21 +38,14 @@ beforeAll(async () => {
   sql = neon(url, { fetchEndpoint });
   direct = new Client({ ...clientConfig('scram'), transport: 'tcp' });
   await direct.connect();
-  // Accepts connections and never answers.
-  hanging = createServer((socket) => {
-    hangingSockets.add(socket);
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+  hanging = await startSilentServer();
 });
 
 afterAll(async () => {
   await direct?.end();
-  for (const socket of hangingSockets) socket.destroy();
-  await new Promise<void>((resolve) => hanging?.close(() => resolve()));
+  await hanging?.close();
   await server?.close();
-  process.off('unhandledRejection', onUnhandled);
-  expect(unhandled).toEqual([]);
+  expect(unhandled.stop()).toEqual([]);
 });
 
 /** The failure cases every method must report clearly. */
