@@ -144,6 +144,32 @@ describe('sql.begin: read-modify-write', () => {
   });
 });
 
+describe('the session', () => {
+  it('is ONE WebSocket session per call, closed when begin settles', async () => {
+    const tagged = `${url}?application_name=begin_session_check`;
+    const sessions = () =>
+      sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'begin_session_check'`;
+    const during = await sql.begin(
+      async (tx) => {
+        const [a] = await tx`SELECT pg_backend_pid() AS pid`;
+        const [b] = await tx`SELECT pg_backend_pid() AS pid`;
+        return { same: a.pid === b.pid, open: (await sessions())[0].n };
+      },
+      { connectionString: tagged },
+    );
+    expect(during).toEqual({ same: true, open: 1 });
+    // The backend exits once the session is closed; poll for it (no timing is asserted).
+    let open = 1;
+    for (let i = 0; i < 200 && open > 0; i++) {
+      open = (await sessions())[0].n;
+      if (open > 0) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(open).toBe(0);
+  });
+});
+
 describe('tx results equal sql results', () => {
   for (const sample of sampleQueries) {
     it(sample.name, async () => {
