@@ -4,14 +4,16 @@
  * The oracle for results and errors is the same instance's HTTP path (`sql`), which the other
  * suites compare with npm `pg` and `@neondatabase/serverless`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { ConfigError, TimeoutError, UsageError } from '../../src/core/errors.js';
 import {
+  type FullQueryResults,
   NeonDbError,
   type NeonQueryFunction,
   type NeonTransactionQueryFunction,
   neon,
   neonConfig,
+  type QueryRows,
   types,
 } from '../../src/http/index.js';
 import { type LocalServer, startServer } from '../../src/server/index.js';
@@ -315,5 +317,36 @@ describe('errors', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).message).toMatch(/300 ms/);
+  });
+});
+
+describe('types (checked by tsc; the function below is never called)', () => {
+  it('begin returns what fn returns; tx has the modes of the instance, begin and query', () => {
+    const typed = async () => {
+      expectTypeOf(await sql.begin(async () => 1)).toEqualTypeOf<number>();
+      await sql.begin(async (tx) => {
+        expectTypeOf(await tx`SELECT 1`).toEqualTypeOf<QueryRows<false>>();
+        expectTypeOf(await tx<{ id: number }>`SELECT 1 AS id`).toEqualTypeOf<{ id: number }[]>();
+        expectTypeOf(await tx.query('SELECT 1', [], { fullResults: true })).toEqualTypeOf<
+          FullQueryResults<false>
+        >();
+        expectTypeOf(tx.attempt).toEqualTypeOf<number>();
+      });
+      await sql.begin(
+        async (tx) => {
+          expectTypeOf(await tx`SELECT 1`).toEqualTypeOf<QueryRows<true>>();
+        },
+        { arrayMode: true },
+      );
+      const full = neon(url, { fullResults: true });
+      await full.begin(async (tx) => {
+        expectTypeOf(await tx`SELECT 1`).toEqualTypeOf<FullQueryResults<false>>();
+      });
+      expectTypeOf((await sql.getServerInfo()).protocol).toEqualTypeOf<'http'>();
+      expectTypeOf((await sql.executeQuery<{ a: number }>('SELECT 1 AS a')).rows).toEqualTypeOf<
+        { a: number }[]
+      >();
+    };
+    expectTypeOf(typed).returns.resolves.toBeVoid();
   });
 });
