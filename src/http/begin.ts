@@ -97,7 +97,16 @@ async function runQuery(
     throw toNeonError(error);
   }
   const raw = {
-    fields: result.fields.map((field) => ({ ...field, format: 'text' })),
+    // The endpoint's seven keys, in its order.
+    fields: result.fields.map((f) => ({
+      name: f.name,
+      dataTypeID: f.dataTypeID,
+      tableID: f.tableID,
+      columnID: f.columnID,
+      dataTypeSize: f.dataTypeSize,
+      dataTypeModifier: f.dataTypeModifier,
+      format: 'text',
+    })),
     rows: result.rows,
     // An empty query has no command tag: the endpoint sends "" (pg says null).
     command: result.command ?? '',

@@ -123,6 +123,12 @@ describe('sql.begin: read-modify-write', () => {
     expect(await sql`SELECT * FROM begin_rows WHERE id = 2`).toEqual([]);
   });
 
+  it('takes a connection string as Neon’s console gives it (sslmode, channel_binding)', async () => {
+    const consoleUrl = neon(`${url}?sslmode=require&channel_binding=require`, { fetchEndpoint });
+    const overHttp = await consoleUrl`SELECT 1 AS one`;
+    expect(await consoleUrl.begin((tx) => tx`SELECT 1 AS one`)).toEqual(overHttp);
+  });
+
   it('pipelined queries inside one transaction', async () => {
     const rows = await sql.begin((tx) =>
       Promise.all([tx`SELECT 1 AS a`, tx`SELECT 2 AS b`, tx.query('SELECT $1::int AS c', [3])]),
@@ -188,6 +194,8 @@ describe('tx results equal sql results', () => {
         expect(comparableResult(inTx), JSON.stringify(Object.keys(opts))).toStrictEqual(
           comparableResult(overHttp),
         );
+        // Same key order too (results are often serialised).
+        if ('fields' in overHttp) expect(JSON.stringify(inTx)).toBe(JSON.stringify(overHttp));
       }
     });
   }
