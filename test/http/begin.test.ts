@@ -129,6 +129,26 @@ describe('sql.begin: read-modify-write', () => {
     expect(await consoleUrl.begin((tx) => tx`SELECT 1 AS one`)).toEqual(overHttp);
   });
 
+  it('resolves connection parameters as a query does (a password function, begin-level overrides)', async () => {
+    const info = pgInfo();
+    const { user, password } = credentials('scram');
+    let calls = 0;
+    const noPassword = server.connectionString({ user, database: info.database });
+    const lazy = neon(noPassword, {
+      fetchEndpoint,
+      password: async () => {
+        calls++;
+        return password as string;
+      },
+    });
+    expect(await lazy.begin((tx) => tx`SELECT current_user AS who`)).toEqual([{ who: user }]);
+    expect(calls).toBe(1);
+    const overridden = await neon(noPassword, { fetchEndpoint })
+      .begin((tx) => tx`SELECT 1 AS one`, { password })
+      .catch((e: unknown) => e);
+    expect(overridden).toEqual([{ one: 1 }]);
+  });
+
   it('pipelined queries inside one transaction', async () => {
     const rows = await sql.begin((tx) =>
       Promise.all([tx`SELECT 1 AS a`, tx`SELECT 2 AS b`, tx.query('SELECT $1::int AS c', [3])]),
