@@ -186,7 +186,8 @@ export async function begin<T>(
   const { connectionString } = await context.connection(level);
   const client = new Client({ connectionString, transport: 'websocket', connectionTimeoutMillis });
   if (options?.neonConfig) client.neonConfig = { ...options.neonConfig };
-  // Errors of an idle session surface through the next query; no listener would be a silent drop.
+  // A session lost while idle also emits 'error' (pg's contract); the next query or COMMIT
+  // reports it to the caller, so the event itself needs no handling.
   client.on('error', () => {});
   try {
     return await runTransaction(
