@@ -21,6 +21,15 @@ export type { ErrorField } from './neon-db-error.js';
 export { errorFields, NeonDbError } from './neon-db-error.js';
 export type { NeonQueryExecutor } from './query-promise.js';
 export { NeonQueryPromise } from './query-promise.js';
+export type {
+  BeginCallback,
+  BeginOptions,
+  HTTPExecuteQueryOptions,
+  HTTPServerInfo,
+  HTTPVerifyConnectivityOptions,
+  NeonSessionMethods,
+  NeonTransactionQueryFunction,
+} from './session-types.js';
 export { SqlTemplate, UnsafeRawSql } from './sql-template.js';
 export type {
   FetchFunction,

@@ -24,6 +24,7 @@ import {
   type ResolvedConnection,
   resolveConnection,
 } from './connection.js';
+import { attachSessionMethods } from './extensions.js';
 import { requestOptions, resultOptions } from './options.js';
 import { NeonQueryPromise } from './query-promise.js';
 import { authTokenValue, fetchInit, prepareQuery, requestHeaders } from './request.js';
@@ -44,7 +45,7 @@ type AnyQueryOptions = HTTPQueryOptions<boolean, boolean>;
 type AnyTransactionOptions = HTTPTransactionOptions<boolean, boolean>;
 type QueryData = SqlTemplate | ParameterizedQuery;
 
-const templateOnly =
+export const templateOnly =
   // biome-ignore lint/suspicious/noTemplateCurlyInString: Neon's exact message shows template syntax
   'This function can now be called only as a tagged-template function: sql`SELECT ${value}`, not sql("SELECT $1", [value], options). For a conventional function call with value placeholders ($1, $2, etc.), use sql.query("SELECT $1", [value], options).';
 const transactionArgument =
@@ -176,5 +177,6 @@ export function neon(first?: unknown, second?: unknown): NeonQueryFunction<boole
     );
   }) as typeof sql.transaction;
 
+  attachSessionMethods(sql, { instance, connection: (level) => connection(level, undefined), execute });
   return sql;
 }

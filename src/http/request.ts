@@ -75,7 +75,7 @@ function mergeHeaders(ours: Record<string, string>, theirs: unknown): Record<str
 }
 
 /** A signal aborted when either is (`AbortSignal.any` where it exists). */
-function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+export function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
   if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
   const controller = new AbortController();
   for (const signal of [a, b]) {

@@ -14,6 +14,7 @@ import type { FetchEndpoint } from '../core/neon-config.js';
 import type { FieldDef } from '../core/result.js';
 import type { CustomTypesConfig } from '../core/types.js';
 import type { NeonQueryPromise } from './query-promise.js';
+import type { NeonSessionMethods } from './session-types.js';
 import type { SqlTemplate, UnsafeRawSql } from './sql-template.js';
 
 /** A value, or a sync or async function giving it (called for every query). */
@@ -160,7 +161,8 @@ export interface NeonQueryFunctionInTransaction<ArrayMode extends boolean, FullR
   unsafe(rawSQL: string): UnsafeRawSql;
 }
 
-export interface NeonQueryFunction<ArrayMode extends boolean, FullResults extends boolean> {
+export interface NeonQueryFunction<ArrayMode extends boolean, FullResults extends boolean>
+  extends NeonSessionMethods<ArrayMode, FullResults> {
   /** Runs a tagged-template query: `` sql`SELECT * FROM t WHERE id = ${id}` ``. */
   <Row = Untyped>(
     strings: TemplateStringsArray,

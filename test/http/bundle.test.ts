@@ -6,10 +6,29 @@
  */
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
+/**
+ * Leaves every `import()` target out of the bundle (external), recording it: what the entry loads
+ * when it is imported is its static graph; `sql.begin` and the health checks load their modules
+ * (and, for `begin`, the Client and the WebSocket transport) only when first called.
+ */
+function lazyImportsExternal(seen: string[]): Plugin {
+  return {
+    name: 'lazy-imports-external',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
+        seen.push(args.path);
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
+
 async function bundle(external: string[] = []) {
+  const lazy: string[] = [];
   const result = await build({
     entryPoints: ['src/http/index.ts'],
     bundle: true,
@@ -20,9 +39,10 @@ async function bundle(external: string[] = []) {
     metafile: true,
     logLevel: 'silent',
     external: ['buffer', ...external],
+    plugins: [lazyImportsExternal(lazy)],
   });
   const code = result.outputFiles[0].contents;
-  return { inputs: Object.keys(result.metafile.inputs), gzip: gzipSync(code, { level: 9 }).length };
+  return { inputs: Object.keys(result.metafile.inputs), gzip: gzipSync(code, { level: 9 }).length, lazy };
 }
 
 describe('the edgepg/http bundle', () => {
@@ -36,6 +56,11 @@ describe('the edgepg/http bundle', () => {
     expect(forbidden).toEqual([]);
     expect(inputs.some((path) => path.includes('src/core/connection-parameters'))).toBe(false);
     expect(inputs.some((path) => path.includes('src/core/database-error'))).toBe(false);
+  });
+
+  it('reaches sql.begin and the health checks only through import()', async () => {
+    const { lazy } = await bundle();
+    expect([...new Set(lazy)].sort()).toEqual(['./begin.js', './health.js']);
   });
 
   it('stays within its size budget (min+gzip, without the Buffer polyfill)', async () => {
@@ -60,6 +85,7 @@ describe('in a runtime without Buffer (a browser, plain workerd)', () => {
       write: false,
       logLevel: 'silent',
       ignoreAnnotations: true,
+      plugins: [lazyImportsExternal([])],
     });
     const body = JSON.stringify({
       fields: [
