@@ -18,5 +18,7 @@ export { EventEmitter } from './core/emitter.js';
 export * from './core/index.js';
 // The HTTP query function too, so `edgepg` can stand in for `@neondatabase/serverless`.
 export * from './http/index.js';
+// …but with `sql.begin` working: the HTTP-only entry leaves the WebSocket session out.
+export { neon } from './http/neon-session.js';
 export type { PoolClient, PoolConfig } from './pool/pool.js';
 export { Pool } from './pool/pool.js';

@@ -1,11 +1,15 @@
 /**
  * Attaches `begin`, `verifyConnectivity`, `getServerInfo` and `executeQuery` to a `neon()`
- * function. Each loads its module with `import()` at its first call, so the `edgepg/http` entry
- * stays HTTP-only and small: `begin` needs the wire engine, the WebSocket transport and `Client`,
- * which a bundler then puts in a chunk of their own (loaded only by apps that call it).
+ * function. The health checks are HTTP requests, loaded with `import()` at their first call.
+ *
+ * `begin` needs the wire engine, the WebSocket transport and `Client`, which the HTTP-only entry
+ * `edgepg/http` promises to leave out. A lazy `import()` does not keep that promise: bundlers that
+ * do not split code (wrangler, a plain esbuild bundle) inline the target. So here `begin` only
+ * rejects with a message naming the entry that has it; `edgepg`'s own `neon` (./neon-session.ts)
+ * replaces it with the real one, using the context kept below.
  */
+import { UsageError } from '../core/errors.js';
 import type { ResolvedConnection } from './connection.js';
-import type { BeginCallback, BeginOptions } from './session-types.js';
 import type { SqlTemplate } from './sql-template.js';
 import type {
   HTTPQueryOptions,
@@ -30,14 +34,22 @@ export interface NeonContext {
   ): Promise<unknown>;
 }
 
+const contexts = new WeakMap<object, NeonContext>();
+
+/** The context of a function just made by `neon()` (./neon-session.ts asks for nothing else). */
+export function contextOf(sql: NeonQueryFunction<boolean, boolean>): NeonContext {
+  return contexts.get(sql)!;
+}
+
+const beginNeedsFullEntry = (): Promise<never> =>
+  Promise.reject(new UsageError("sql.begin() is not in 'edgepg/http': import { neon } from 'edgepg'"));
+
 export function attachSessionMethods(sql: NeonQueryFunction<boolean, boolean>, context: NeonContext): void {
-  sql.begin = ((fn: BeginCallback<unknown, boolean, boolean>, opts?: BeginOptions<boolean, boolean>) =>
-    import('./begin.js').then((m) => m.begin(context, fn, opts))) as typeof sql.begin;
-  sql.verifyConnectivity = (options) =>
-    import('./health.js').then((m) => m.verifyConnectivity(context, options));
-  sql.getServerInfo = (options) => import('./health.js').then((m) => m.getServerInfo(context, options));
+  contexts.set(sql, context);
+  sql.begin = beginNeedsFullEntry as typeof sql.begin;
+  const health = () => import('./health.js');
+  sql.verifyConnectivity = (options) => health().then((m) => m.verifyConnectivity(context, options));
+  sql.getServerInfo = (options) => health().then((m) => m.getServerInfo(context, options));
   sql.executeQuery = ((text, params, options) =>
-    import('./health.js').then((m) =>
-      m.executeQuery(context, text, params, options),
-    )) as typeof sql.executeQuery;
+    health().then((m) => m.executeQuery(context, text, params, options))) as typeof sql.executeQuery;
 }

@@ -1,7 +1,7 @@
 /**
- * `sql.begin` from the BUILT package (run `npx tsup` first): its `import()` of the lazily loaded
- * chunk must work from `edgepg/http` as ESM and as CJS in a fresh Node, and from a browser
- * bundle of dist/http.js (where esbuild inlines the chunk and `#tcp` is the stub).
+ * `sql.begin` from the BUILT package (run `npx tsup` first): the full entry `edgepg` has it as ESM
+ * and as CJS in a fresh Node, and in a browser bundle of dist/index.js (`#tcp` is the stub there).
+ * The HTTP-only entry `edgepg/http` leaves the WebSocket session out and says where begin is.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -38,7 +38,7 @@ function node(script: string): Promise<string> {
   });
 }
 
-/** Uses `mod` (edgepg/http) to run an interactive transaction and prints what it saw. */
+/** Uses `mod` (edgepg) to run an interactive transaction and prints what it saw. */
 const beginScript = (load: string) => `
   ${load}.then(async ({ neon, neonConfig }) => {
     neonConfig.wsProxy = (host, port) => host + ':' + port + '/v2';
@@ -52,19 +52,32 @@ const beginScript = (load: string) => `
   });`;
 
 describe('sql.begin from dist', () => {
-  it('ESM: import("edgepg/http")', async () => {
-    const out = await node(beginScript(`import('edgepg/http')`));
+  it('ESM: import("edgepg")', async () => {
+    const out = await node(beginScript(`import('edgepg')`));
     expect(JSON.parse(out)).toEqual({ answer: 42, attempt: 1 });
   });
 
-  it('CJS: require("edgepg/http")', async () => {
-    const out = await node(beginScript(`Promise.resolve(require('edgepg/http'))`));
+  it('CJS: require("edgepg")', async () => {
+    const out = await node(beginScript(`Promise.resolve(require('edgepg'))`));
     expect(JSON.parse(out)).toEqual({ answer: 42, attempt: 1 });
   });
 
-  it('a browser bundle of dist/http.js (no Buffer, no process, a global WebSocket)', async () => {
+  it('edgepg/http (ESM and CJS) rejects begin with a UsageError naming the full entry', async () => {
+    const script = (load: string) => `
+      ${load}.then(({ neon }) => neon(process.env.DATABASE_URL).begin(async () => 1)).then(
+        () => console.log('resolved'),
+        (error) => console.log(JSON.stringify({ name: error.name, code: error.code, message: error.message })),
+      );`;
+    for (const load of [`import('edgepg/http')`, `Promise.resolve(require('edgepg/http'))`]) {
+      const seen = JSON.parse(await node(script(load)));
+      expect(seen.name).toBe('UsageError');
+      expect(seen.message).toContain("import { neon } from 'edgepg'");
+    }
+  });
+
+  it('a browser bundle of dist/index.js (no Buffer, no process, a global WebSocket)', async () => {
     const bundled = await build({
-      entryPoints: [join(root, 'dist/http.js')],
+      entryPoints: [join(root, 'dist/index.js')],
       bundle: true,
       platform: 'browser',
       format: 'iife',
@@ -79,7 +92,7 @@ describe('sql.begin from dist', () => {
       ...{ ArrayBuffer, Uint8Array, DataView },
     };
     runInNewContext(`${bundled.outputFiles[0].text}; globalThis.edgepgHttp = edgepgHttp;`, sandbox);
-    const { neon, neonConfig } = sandbox.edgepgHttp as typeof import('../../src/http/index.js');
+    const { neon, neonConfig } = sandbox.edgepgHttp as typeof import('../../src/index.js');
     neonConfig.wsProxy = (host, port) => `${host}:${port}/v2`;
     neonConfig.useSecureWebSocket = false;
     const sql = neon(url, { disableWarningInBrowsers: true });

@@ -8,14 +8,15 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { ConfigError, TimeoutError, UsageError } from '../../src/core/errors.js';
 import {
   type FullQueryResults,
+  neon as httpOnlyNeon,
   NeonDbError,
   type NeonQueryFunction,
   type NeonTransactionQueryFunction,
-  neon,
   neonConfig,
   type QueryRows,
   types,
 } from '../../src/http/index.js';
+import { neon } from '../../src/index.js';
 import { type LocalServer, startServer } from '../../src/server/index.js';
 import { sampleQueries } from '../fixtures/sample-values.js';
 import { credentials, pgInfo } from '../setup/pg.js';
@@ -292,6 +293,13 @@ describe('errors', () => {
     await expect(late).rejects.toBeInstanceOf(UsageError);
     await expect(saved!.query('SELECT 1')).rejects.toThrow(/transaction has finished/);
     expect(() => saved!('SELECT 1' as unknown as TemplateStringsArray)).toThrow(UsageError);
+  });
+
+  it("edgepg/http's neon() has no WebSocket session: begin rejects, naming the entry that has it", async () => {
+    const httpOnly = httpOnlyNeon(url);
+    const attempt = httpOnly.begin(async () => 1);
+    await expect(attempt).rejects.toBeInstanceOf(UsageError);
+    await expect(attempt).rejects.toThrow("import { neon } from 'edgepg'");
   });
 
   it('bad arguments reject with typed errors', async () => {

@@ -58,16 +58,18 @@ describe('the edgepg/http bundle', () => {
     expect(inputs.some((path) => path.includes('src/core/database-error'))).toBe(false);
   });
 
-  it('reaches sql.begin and the health checks only through import()', async () => {
-    const { lazy } = await bundle();
-    expect([...new Set(lazy)].sort()).toEqual(['./begin.js', './health.js']);
+  it('reaches the health checks only through import(), and sql.begin not at all', async () => {
+    const { lazy, inputs } = await bundle();
+    expect([...new Set(lazy)].sort()).toEqual(['./health.js']);
+    expect(inputs.filter((path) => /src\/http\/(begin|neon-session)/.test(path))).toEqual([]);
   });
 
   it('stays within its size budget (min+gzip, without the Buffer polyfill)', async () => {
     const whole = await bundle();
     const ours = await bundle(['pg-types']);
-    // Measured 10.8 KB and 6.4 KB when written (pg-types is 4.7 KB of the first).
-    expect(whole.gzip).toBeLessThanOrEqual(11_200);
+    // Measured 10.8 KB and 6.4 KB when written (pg-types is 4.7 KB of the first); 11.2 KB with the
+    // health checks' lazy loaders and begin's stub (issue #10), so the growth alarm moved with them.
+    expect(whole.gzip).toBeLessThanOrEqual(11_300);
     expect(ours.gzip).toBeLessThanOrEqual(6_700);
   });
 });
