@@ -1,8 +1,11 @@
 /**
  * `startServer` options and their defaults, resolved once per server.
  */
+
+import type { SecureContext } from 'node:tls';
 import { ConfigError } from '../core/errors.js';
 import { Logger, type LogSink } from './log.js';
+import { type TlsOptions, tlsContext } from './tls.js';
 import { parseUpstream, type UpstreamTarget } from './upstream.js';
 
 /** The port `edgepg dev` and `edgepg serve` listen on unless told otherwise. */
@@ -40,6 +43,11 @@ export interface ServerOptions {
   allowedOrigins?: string[] | '*';
   /** Also speak the plain Postgres protocol on the same port (psql, pg, migration tools). Default true. */
   postgresProtocol?: boolean;
+  /**
+   * Serve HTTPS, WSS and Postgres-over-TLS with this certificate and key (PEM text). The server
+   * then accepts encrypted clients only: plain HTTP, WebSocket and Postgres connections are refused.
+   */
+  tls?: TlsOptions;
   /** Log sink; nothing is logged without one. */
   log?: LogSink;
   /** Log one line per request and per session. */
@@ -60,6 +68,8 @@ export interface ResolvedOptions {
   allowedHosts: string[];
   allowedOrigins: string[] | '*';
   postgresProtocol: boolean;
+  /** The certificate and key, loaded; the key's text is not kept. */
+  tls: SecureContext | undefined;
   log: Logger;
   scramMaxIterations: number | undefined;
 }
@@ -105,6 +115,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     allowedHosts: options.allowedHosts ?? [],
     allowedOrigins: options.allowedOrigins ?? [],
     postgresProtocol: options.postgresProtocol ?? true,
+    tls: tlsContext(options.tls),
     log: new Logger(options.log, options.verbose ?? false),
     scramMaxIterations: options.scramMaxIterations,
   };

@@ -83,11 +83,7 @@ export class PostgresSession {
       STARTUP_TIMEOUT_MS,
     );
     this.startupTimer.unref();
-    if (options.refusal) {
-      const { code, message } = options.refusal;
-      options.log.warn(`${client.label}: refused: ${message}`);
-      this.refuse(code, message);
-    }
+    if (options.refusal) options.log.warn(`${client.label}: refused: ${options.refusal.message}`);
   }
 
   get isClosed(): boolean {
@@ -106,6 +102,12 @@ export class PostgresSession {
       return;
     }
     if (this.state === 'closed') return;
+    if (this.options.refusal) {
+      // Answered once the client has spoken, as Postgres answers a startup packet: a client
+      // that starts reading only after it has written would miss an earlier message.
+      this.refuse(this.options.refusal.code, this.options.refusal.message);
+      return;
+    }
     this.frontend.feed(chunk);
     if (
       this.frontend.done &&
