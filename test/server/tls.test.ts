@@ -16,11 +16,13 @@ import pg from 'pg';
 import { serialize } from 'pg-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { main } from '../../src/cli/main.js';
 import { Client, type ClientConfig } from '../../src/client/client.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { neon } from '../../src/http/index.js';
+import { neonConfigLines } from '../../src/server/dev.js';
 import { resolveOptions } from '../../src/server/options.js';
-import { startServer } from '../../src/server/server.js';
+import { type LocalServer, startServer } from '../../src/server/server.js';
 import { credentials, pgInfo } from '../setup/pg.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
@@ -349,5 +351,65 @@ describe('tls options', () => {
     expect(shown).not.toContain(certificate.key.split('\n')[1]);
     expect(shown).not.toContain('upstream-secret');
     expect(config.upstream.password).toBe('upstream-secret');
+  });
+});
+
+describe('edgepg serve --tls-cert --tls-key', () => {
+  /** Runs the CLI in-process until `use` is done with the server, then stops it like Ctrl-C. */
+  async function serve(flags: string[], use?: (server: LocalServer) => Promise<void>) {
+    let out = '';
+    let err = '';
+    const controller = new AbortController();
+    const info = pgInfo();
+    let used: Promise<void> = Promise.resolve();
+    const code = await main(
+      ['serve', '--upstream', `postgres://${info.host}:${info.port}`, '--port', '0', ...flags],
+      {
+        stdout: (text) => {
+          out += text;
+        },
+        stderr: (text) => {
+          err += text;
+        },
+        signal: controller.signal,
+        onReady: (server) => {
+          used = (use?.(server) ?? Promise.resolve()).finally(() => controller.abort());
+        },
+      },
+    );
+    await used;
+    return { code, out, err };
+  }
+
+  it('serves TLS only, and prints the https/wss settings and how to trust the certificate', async () => {
+    let rows: unknown[] = [];
+    const r = await serve(
+      ['--tls-cert', certificate.certFile, '--tls-key', certificate.keyFile],
+      async (server) => {
+        expect(server.url).toMatch(/^https:\/\/localhost:\d+$/);
+        const client = new pg.Client({ ...target(server.port), ssl: { ca: certificate.cert } });
+        await client.connect();
+        rows = (await client.query('select 1 as one')).rows;
+        await client.end();
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(rows).toEqual([{ one: 1 }]);
+    for (const line of neonConfigLines(true).split('\n')) expect(r.out).toContain(line);
+    expect(r.out).toContain('neonConfig.useSecureWebSocket = true;');
+    expect(r.out).toContain(`NODE_EXTRA_CA_CERTS=${certificate.certFile}`);
+  });
+
+  it('needs both flags (exit 2) and readable files (exit 1)', async () => {
+    const half = await serve(['--tls-cert', certificate.certFile]);
+    expect(half.code).toBe(2);
+    expect(half.err).toContain('--tls-cert and --tls-key go together');
+    const missing = await serve(['--tls-cert', join(dir, 'missing.crt'), '--tls-key', certificate.keyFile]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/cannot read --tls-cert .*missing\.crt: ENOENT/);
+    const swapped = await serve(['--tls-cert', certificate.keyFile, '--tls-key', certificate.certFile]);
+    expect(swapped.code).toBe(1);
+    expect(swapped.err).toMatch(/tls: could not load the certificate and key/);
+    expect(swapped.err).not.toContain('PRIVATE KEY');
   });
 });
