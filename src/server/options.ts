@@ -37,6 +37,16 @@ export interface ServerOptions {
    */
   maxWebSocketMessageBytes?: number;
   pool?: PoolOptions;
+  /**
+   * A whole HTTP request, headers and body, must arrive within this long; a slower one gets a
+   * 408 and its connection is closed (slowloris). Default 60 s.
+   */
+  requestTimeoutMillis?: number;
+  /**
+   * Each WebSocket session is pinged this often and closed when a ping goes unanswered until the
+   * next one, so a half-open connection cannot hold its upstream connection. Default 30 s; 0 never.
+   */
+  webSocketPingMillis?: number;
   /** Extra names accepted in the Host header and in `address=` (e.g. `db.localtest.me`); '*' for any. */
   allowedHosts?: string[];
   /** Browser origins allowed besides loopback ones (`http://localhost:3000` is always fine), or '*'. */
@@ -65,6 +75,8 @@ export interface ResolvedOptions {
   maxWebSocketMessageBytes: number;
   maxConnectionsPerKey: number;
   idleTimeoutMillis: number;
+  requestTimeoutMillis: number;
+  webSocketPingMillis: number;
   allowedHosts: string[];
   allowedOrigins: string[] | '*';
   postgresProtocol: boolean;
@@ -112,6 +124,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
       20,
     ),
     idleTimeoutMillis: positiveInteger('pool.idleTimeoutMillis', options.pool?.idleTimeoutMillis, 60_000),
+    requestTimeoutMillis: positiveInteger('requestTimeoutMillis', options.requestTimeoutMillis, 60_000),
+    webSocketPingMillis: positiveInteger('webSocketPingMillis', options.webSocketPingMillis, 30_000, true),
     allowedHosts: options.allowedHosts ?? [],
     allowedOrigins: options.allowedOrigins ?? [],
     postgresProtocol: options.postgresProtocol ?? true,

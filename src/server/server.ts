@@ -70,6 +70,8 @@ const PLAIN_WEBSOCKET_REFUSAL = {
 
 /** A connection that has not said anything yet is dropped after this long. */
 const FIRST_BYTE_TIMEOUT_MS = 30_000;
+/** Idle time before the OS starts probing a client's TCP connection. */
+const TCP_KEEP_ALIVE_MS = 30_000;
 /** Idle keep-alive HTTP connections are kept this long (Node's default is 5 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
@@ -171,14 +173,28 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
       };
     }
     const label = `ws${isEncrypted(socket) ? 's' : ''} ${peers.get(socket)}`;
-    wss.handleUpgrade(req, socket, head, (ws) => track(serveWebSocket(ws, label, sessionOptions(refusal))));
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      track(serveWebSocket(ws, label, sessionOptions(refusal), config.webSocketPingMillis)),
+    );
   };
 
-  const http = createHttpServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, onRequest);
+  const http = createHttpServer(
+    {
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      requestTimeout: config.requestTimeoutMillis,
+      headersTimeout: config.requestTimeoutMillis,
+      // Node checks these timeouts on this interval (30 s by default): a fraction of the timeout.
+      connectionsCheckingInterval: Math.min(5_000, Math.max(50, config.requestTimeoutMillis / 4)),
+    },
+    onRequest,
+  );
+  // Node starts enforcing requestTimeout / headersTimeout when an HTTP server starts listening.
+  // This one never listens itself (the sniffing server below hands it its connections): start it.
+  http.emit('listening');
   http.on('upgrade', onUpgrade);
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    // As Node's default, but with a JSON body: oversized headers or a malformed request get an
-    // answer (431 / 400) unless a response is already under way on this socket.
+    // As Node's default, but with a JSON body: oversized headers, a request too slow to arrive
+    // or a malformed one get an answer (431 / 408 / 400) unless a response is already under way.
     const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
       socket.destroy();
@@ -186,7 +202,9 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
     }
     // A HEAD response has no body: a client would read one as the next response.
     const head = (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
-    socket.end(rawErrorResponse(error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400, error.code, head));
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    socket.end(rawErrorResponse(status, error.code, head));
   });
 
   const onConnection = (socket: Socket): void => {
@@ -194,6 +212,8 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     socket.setNoDelay(true);
+    // Lets the OS notice a vanished client of a long-lived TCP session (WebSockets are pinged too).
+    socket.setKeepAlive(true, TCP_KEEP_ALIVE_MS);
     peers.set(socket, `${socket.remoteAddress}:${socket.remotePort}`);
     if (!config.postgresProtocol && !secureContext) {
       http.emit('connection', socket);
@@ -305,6 +325,7 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
         for (const session of [...sessions]) session.close();
         for (const socket of sockets) socket.destroy();
         wss.close();
+        http.close(); // stops the timeout checks; it has no listener of its own to close
         await sql.close();
         await closed;
         log.info('stopped');
@@ -341,9 +362,13 @@ function addressParameter(url: string | undefined): string | undefined {
 }
 
 /** A whole HTTP/1.1 error response with the 17-key JSON body, for sockets the parser gave up on. */
-function rawErrorResponse(status: 400 | 431, code: string | undefined, head: boolean): string {
+function rawErrorResponse(status: 400 | 408 | 431, code: string | undefined, head: boolean): string {
   const message =
-    status === 431 ? 'request header fields too large' : `bad request${code ? ` (${code})` : ''}`;
+    status === 431
+      ? 'request header fields too large'
+      : status === 408
+        ? 'request timed out: the whole request must arrive within requestTimeoutMillis'
+        : `bad request${code ? ` (${code})` : ''}`;
   const body = errorBody(new SqlHttpError(status, message));
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
