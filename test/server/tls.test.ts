@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { inspect } from 'node:util';
+import * as Neon from '@neondatabase/serverless';
 import pg from 'pg';
 import { serialize } from 'pg-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ import WebSocket from 'ws';
 import { main } from '../../src/cli/main.js';
 import { Client, type ClientConfig } from '../../src/client/client.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { neonConfig } from '../../src/core/neon-config.js';
 import { neon } from '../../src/http/index.js';
 import { neonConfigLines } from '../../src/server/dev.js';
 import { resolveOptions } from '../../src/server/options.js';
@@ -193,6 +195,42 @@ describe('a server with TLS', () => {
     expect(results.map((r) => r.rows[0])).toEqual([{ one: 1 }, { name: 'wss' }, { ssl: false }]);
     await client.end();
     expect(t.logs.some((line) => /wss 127\.0\.0\.1:\d+: user=/.test(line))).toBe(true);
+  });
+
+  it('serves Client over WSS set up through the global neonConfig', async () => {
+    const saved = { ...neonConfig };
+    neonConfig.wsProxy = (host, port) => `${host}:${port}/v2`;
+    neonConfig.useSecureWebSocket = true;
+    neonConfig.webSocketConstructor = trustingWebSocket(certificate.cert);
+    try {
+      const client = new Client(tlsClientConfig());
+      await client.connect();
+      expect((await client.query('select 2 as two')).rows).toEqual([{ two: 2 }]);
+      await client.end();
+    } finally {
+      Object.assign(neonConfig, saved);
+    }
+  });
+
+  it('serves the unmodified @neondatabase/serverless over HTTPS and WSS', async () => {
+    // Neon reads fetchEndpoint and fetchFunction from its global neonConfig only.
+    const saved = { endpoint: Neon.neonConfig.fetchEndpoint, fetch: Neon.neonConfig.fetchFunction };
+    Neon.neonConfig.fetchEndpoint = (host, port) => `https://${host}:${port}/sql`;
+    Neon.neonConfig.fetchFunction = trustingFetch(certificate.cert);
+    const sql = Neon.neon(t.url(role));
+    try {
+      expect(await sql`select ${'https'}::text as via`).toEqual([{ via: 'https' }]);
+    } finally {
+      Neon.neonConfig.fetchEndpoint = saved.endpoint;
+      Neon.neonConfig.fetchFunction = saved.fetch;
+    }
+    const client = new Neon.Client(t.url(role));
+    client.neonConfig.wsProxy = (host, port) => `${host}:${port}/v2`;
+    client.neonConfig.useSecureWebSocket = true;
+    client.neonConfig.webSocketConstructor = trustingWebSocket(certificate.cert);
+    await client.connect();
+    expect((await client.query('select $1::text as via', ['wss'])).rows).toEqual([{ via: 'wss' }]);
+    await client.end();
   });
 
   it('serves Client over TCP with ssl: { ca } (SSLRequest, then TLS)', async () => {
