@@ -8,8 +8,8 @@ import { judgeFlatness } from './memory.js';
 const MiB = 1024 * 1024;
 const criterion = { warmUpSeconds: 10, marginBytes: 4 * MiB, marginRatio: 0.1 };
 
-function series(seconds: number, heapAt: (second: number) => number) {
-  return Array.from({ length: seconds }, (_, at) => ({ at, rss: 80 * MiB, heapUsed: heapAt(at) }));
+function series(seconds: number, bytesAt: (second: number) => number) {
+  return Array.from({ length: seconds }, (_, at) => ({ at, bytes: bytesAt(at) }));
 }
 
 describe('judgeFlatness', () => {

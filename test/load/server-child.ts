@@ -4,9 +4,9 @@
  * local-server.test.ts and run with `--expose-gc`; talks to the test over IPC:
  *
  * - → `{ type: 'ready', port }` once listening;
- * - → `{ type: 'memory', at, rss, heapUsed }` every second, measured right after a full GC so
- *   that `heapUsed` is the live heap, not whatever garbage the last collection left behind;
- * - ← `'stop'`: closes the server, then → `{ type: 'stopped' }` and exits.
+ * - → `{ type: 'memory', at, rss, heapUsed, external }` every second, measured right after a
+ *   full GC so that the figures are live memory, not whatever garbage the last collection left;
+ * - ← `'stop'`: closes the server and exits.
  */
 import { startServer } from '../../src/server/server.js';
 
@@ -20,12 +20,13 @@ export interface MemorySample {
   at: number;
   rss: number;
   heapUsed: number;
+  /** Off-heap memory of live objects (Buffers). */
+  external: number;
 }
 
 export type ChildMessage =
   | { type: 'ready'; port: number }
   | ({ type: 'memory' } & MemorySample)
-  | { type: 'stopped' }
   | { type: 'log'; level: string; message: string };
 
 const send = (message: ChildMessage) => process.send?.(message);
@@ -45,8 +46,8 @@ const server = await startServer({
 const started = performance.now();
 const sampler = setInterval(() => {
   collect();
-  const { rss, heapUsed } = process.memoryUsage();
-  send({ type: 'memory', at: (performance.now() - started) / 1000, rss, heapUsed });
+  const { rss, heapUsed, external } = process.memoryUsage();
+  send({ type: 'memory', at: (performance.now() - started) / 1000, rss, heapUsed, external });
 }, 1000);
 send({ type: 'ready', port: server.port });
 
@@ -54,7 +55,6 @@ process.on('message', async (message) => {
   if (message !== 'stop') return;
   clearInterval(sampler);
   await server.close();
-  send({ type: 'stopped' });
   process.disconnect?.();
 });
 // The test process went away without saying stop: do not outlive it.
