@@ -284,6 +284,8 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
 
   const startTls = (socket: Socket, peer: string | undefined, head?: Buffer): Socket => {
     const secure = acceptTls(socket, secureContext as SecureContext, head);
+    // Typically a client that does not trust the certificate (it sends an alert and closes).
+    secure.once('error', (error) => log.debug(`tls ${peer}: ${error.message}`));
     peers.set(secure, peer ?? '');
     sockets.add(secure);
     secure.once('close', () => sockets.delete(secure));
