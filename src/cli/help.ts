@@ -38,6 +38,8 @@ Options:
   --database <name>   database, created if missing (default postgres)
   --allow-host <name> also accept this Host header / address= host (repeatable)
   --allow-origin <o>  also accept browser requests from this origin, or '*' (repeatable)
+  --tls-cert <file>   serve TLS only (https:, wss:, sslmode=require) with this PEM certificate
+  --tls-key <file>    and this PEM private key
   --verbose           log every request and session to stderr
   -h, --help          show this help
 
@@ -56,9 +58,11 @@ Options:
   --host <address>    address to listen on (default 127.0.0.1)
   --allow-host <name> also accept this Host header / address= host (repeatable)
   --allow-origin <o>  also accept browser requests from this origin, or '*' (repeatable)
+  --tls-cert <file>   serve TLS only (https:, wss:, sslmode=require) with this PEM certificate
+  --tls-key <file>    and this PEM private key
   --verbose           log every request and session to stderr
   -h, --help          show this help
 
-Passwords reach the server in cleartext (as on Neon, where TLS protects them): keep --host on
-a loopback address unless the network between clients and server is trusted.
+Without --tls-cert/--tls-key, passwords reach the server in cleartext: keep --host on a
+loopback address unless the network between clients and server is trusted.
 `;

@@ -6,13 +6,14 @@
  * sessions and pooled connections, then the embedded PostgreSQL shuts down, and only then does
  * `main` resolve. A second Ctrl-C skips the wait; the launcher's watchdog still stops postgres.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type DevServer, NEON_CONFIG_LINES, startDev } from '../server/dev.js';
+import { type DevServer, neonConfigLines, startDev } from '../server/dev.js';
 import type { LogLevel } from '../server/log.js';
 import { DEFAULT_PORT } from '../server/options.js';
 import { type LocalServer, startServer } from '../server/server.js';
+import type { TlsOptions } from '../server/tls.js';
 import { DEV_HELP, MAIN_HELP, SERVE_HELP } from './help.js';
 import { VERSION } from './version.js';
 
@@ -84,6 +85,8 @@ const SHARED_OPTIONS = {
   host: { type: 'string' },
   'allow-host': { type: 'string', multiple: true },
   'allow-origin': { type: 'string', multiple: true },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -104,10 +107,25 @@ function port(command: string, value: string | undefined, fallback: number | und
   return n;
 }
 
+/** `--tls-cert` and `--tls-key`: both or neither, read as PEM files. */
+async function tlsFiles(command: string, values: Record<string, unknown>): Promise<TlsOptions | undefined> {
+  const certFile = values['tls-cert'] as string | undefined;
+  const keyFile = values['tls-key'] as string | undefined;
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined)
+    throw new UsageError('--tls-cert and --tls-key go together', command);
+  const read = (flag: string, file: string) =>
+    readFile(file).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`cannot read ${flag} ${file}: ${error.code ?? error.message}`);
+    });
+  return { cert: await read('--tls-cert', certFile), key: await read('--tls-key', keyFile) };
+}
+
 /** Options both commands share, as `startServer` options. */
-function serverOptions(command: string, values: Record<string, unknown>, io: CliIo) {
+async function serverOptions(command: string, values: Record<string, unknown>, io: CliIo) {
   const origins = values['allow-origin'] as string[] | undefined;
   return {
+    tls: await tlsFiles(command, values),
     port: port(command, values.port as string | undefined, DEFAULT_PORT),
     host: values.host as string | undefined,
     allowedHosts: values['allow-host'] as string[] | undefined,
@@ -145,7 +163,10 @@ async function dev(args: readonly string[], io: CliIo): Promise<number> {
     dataDir = resolve(io.cwd ?? '.', values['data-dir'] ?? join('.edgepg', 'data'));
     if (values['data-dir'] === undefined) await ignoreInGit(resolve(io.cwd ?? '.', '.edgepg'));
   }
-  const options = { ...serverOptions('dev', values, io), pgPort: port('dev', values['pg-port'], undefined) };
+  const options = {
+    ...(await serverOptions('dev', values, io)),
+    pgPort: port('dev', values['pg-port'], undefined),
+  };
   io.stderr('Starting PostgreSQL…\n');
   const server = await startDev({
     ...options,
@@ -169,6 +190,7 @@ async function dev(args: readonly string[], io: CliIo): Promise<number> {
       '  (development only; in production leave neonConfig alone):',
       '',
       indent(server.neonConfigLines, 4),
+      ...trustHint(values['tls-cert']),
       '',
       '  psql, pg, Prisma, Drizzle Kit and other Postgres clients can use DATABASE_URL as it is.',
       `  PostgreSQL itself: ${server.directUrl} (pid ${pg.pid})`,
@@ -194,7 +216,7 @@ async function serve(args: readonly string[], io: CliIo): Promise<number> {
   }
   if (!values.upstream) throw new UsageError('serve needs --upstream postgres://host[:port]', 'serve');
   const server = await startServer({
-    ...serverOptions('serve', values, io),
+    ...(await serverOptions('serve', values, io)),
     upstream: values.upstream,
   }).catch((error: Error & { code?: string }) => {
     throw friendly(error, values.port ?? String(DEFAULT_PORT));
@@ -209,7 +231,8 @@ async function serve(args: readonly string[], io: CliIo): Promise<number> {
       '',
       '  For neon(), Pool and Client of @neondatabase/serverless, run this once at startup:',
       '',
-      indent(NEON_CONFIG_LINES, 4),
+      indent(neonConfigLines(server.url.startsWith('https:')), 4),
+      ...trustHint(values['tls-cert']),
       '',
       'Ready. Press Ctrl-C to stop.',
       '',
@@ -238,6 +261,16 @@ function upstreamHost(upstream: string): string {
   } catch {
     return 'the upstream';
   }
+}
+
+/** How Node clients trust a self-signed `--tls-cert`. */
+function trustHint(certFile: string | undefined): string[] {
+  if (certFile === undefined) return [];
+  return [
+    '',
+    `  TLS only. A self-signed certificate must be trusted by clients: in Node, start them with`,
+    `  NODE_EXTRA_CA_CERTS=${resolve(certFile)}`,
+  ];
 }
 
 function indent(text: string, spaces: number): string {

@@ -42,13 +42,18 @@ const DEV_HBA = [
   'host all all ::1/128 scram-sha-256',
 ];
 
-export const NEON_CONFIG_LINES = [
-  "import { neonConfig } from '@neondatabase/serverless';",
-  `neonConfig.fetchEndpoint = (host, port) => \`http://\${host}:\${port}/sql\`;`,
-  `neonConfig.wsProxy = (host, port) => \`\${host}:\${port}/v2\`;`,
-  'neonConfig.useSecureWebSocket = false;',
-  "// Node < 22 has no global WebSocket: import ws from 'ws'; neonConfig.webSocketConstructor = ws;",
-].join('\n');
+/** The lines that point `@neondatabase/serverless` at the local server, `https:`/`wss:` when `secure`. */
+export function neonConfigLines(secure: boolean): string {
+  return [
+    "import { neonConfig } from '@neondatabase/serverless';",
+    `neonConfig.fetchEndpoint = (host, port) => \`${secure ? 'https' : 'http'}://\${host}:\${port}/sql\`;`,
+    `neonConfig.wsProxy = (host, port) => \`\${host}:\${port}/v2\`;`,
+    `neonConfig.useSecureWebSocket = ${secure};`,
+    "// Node < 22 has no global WebSocket: import ws from 'ws'; neonConfig.webSocketConstructor = ws;",
+  ].join('\n');
+}
+
+export const NEON_CONFIG_LINES = neonConfigLines(false);
 
 export async function startDev(options: DevOptions = {}): Promise<DevServer> {
   const user = options.user ?? 'postgres';
@@ -75,7 +80,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     connectionString: server.connectionString,
     databaseUrl: server.connectionString({ user, password, database }),
     directUrl: `postgresql://${enc(user)}:${enc(password)}@${postgres.host}:${postgres.port}/${enc(database)}`,
-    neonConfigLines: NEON_CONFIG_LINES,
+    neonConfigLines: neonConfigLines(options.tls !== undefined),
     postgres: {
       host: postgres.host,
       port: postgres.port,

@@ -52,3 +52,9 @@ export function sendNotSupported(res: ServerResponse): void {
 export function sendForbidden(res: ServerResponse, message: string): void {
   sendError(res, new SqlHttpError(403, message), ['Connection', 'close']);
 }
+
+/** 400 for plain HTTP to a TLS-only server (as nginx answers plain HTTP sent to an HTTPS port). */
+export function sendPlainHttpRefusal(res: ServerResponse): void {
+  const message = 'this server accepts HTTPS only: use https:// (neonConfig.fetchEndpoint)';
+  sendError(res, new SqlHttpError(400, message), ['Connection', 'close']);
+}

@@ -4,7 +4,7 @@
  */
 
 export type { DevOptions, DevServer } from './dev.js';
-export { NEON_CONFIG_LINES, startDev } from './dev.js';
+export { NEON_CONFIG_LINES, neonConfigLines, startDev } from './dev.js';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-postgres.js';
 export { DEFAULT_HBA, startEmbeddedPostgres } from './embedded-postgres.js';
 export type { LogLevel, LogSink } from './log.js';
@@ -12,3 +12,4 @@ export type { PoolOptions, ServerOptions } from './options.js';
 export { DEFAULT_PORT } from './options.js';
 export type { LocalServer } from './server.js';
 export { startServer } from './server.js';
+export type { TlsOptions } from './tls.js';

@@ -1,8 +1,11 @@
 /**
  * `startServer` options and their defaults, resolved once per server.
  */
+
+import type { SecureContext } from 'node:tls';
 import { ConfigError } from '../core/errors.js';
 import { Logger, type LogSink } from './log.js';
+import { type TlsOptions, tlsContext } from './tls.js';
 import { parseUpstream, type UpstreamTarget } from './upstream.js';
 
 /** The port `edgepg dev` and `edgepg serve` listen on unless told otherwise. */
@@ -34,12 +37,27 @@ export interface ServerOptions {
    */
   maxWebSocketMessageBytes?: number;
   pool?: PoolOptions;
+  /**
+   * A whole HTTP request, headers and body, must arrive within this long; a slower one gets a
+   * 408 and its connection is closed (slowloris). Default 60 s.
+   */
+  requestTimeoutMillis?: number;
+  /**
+   * Each WebSocket session is pinged this often and closed when a ping goes unanswered until the
+   * next one, so a half-open connection cannot hold its upstream connection. Default 30 s; 0 never.
+   */
+  webSocketPingMillis?: number;
   /** Extra names accepted in the Host header and in `address=` (e.g. `db.localtest.me`); '*' for any. */
   allowedHosts?: string[];
   /** Browser origins allowed besides loopback ones (`http://localhost:3000` is always fine), or '*'. */
   allowedOrigins?: string[] | '*';
   /** Also speak the plain Postgres protocol on the same port (psql, pg, migration tools). Default true. */
   postgresProtocol?: boolean;
+  /**
+   * Serve HTTPS, WSS and Postgres-over-TLS with this certificate and key (PEM text). The server
+   * then accepts encrypted clients only: plain HTTP, WebSocket and Postgres connections are refused.
+   */
+  tls?: TlsOptions;
   /** Log sink; nothing is logged without one. */
   log?: LogSink;
   /** Log one line per request and per session. */
@@ -57,9 +75,13 @@ export interface ResolvedOptions {
   maxWebSocketMessageBytes: number;
   maxConnectionsPerKey: number;
   idleTimeoutMillis: number;
+  requestTimeoutMillis: number;
+  webSocketPingMillis: number;
   allowedHosts: string[];
   allowedOrigins: string[] | '*';
   postgresProtocol: boolean;
+  /** The certificate and key, loaded; the key's text is not kept. */
+  tls: SecureContext | undefined;
   log: Logger;
   scramMaxIterations: number | undefined;
 }
@@ -102,9 +124,12 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
       20,
     ),
     idleTimeoutMillis: positiveInteger('pool.idleTimeoutMillis', options.pool?.idleTimeoutMillis, 60_000),
+    requestTimeoutMillis: positiveInteger('requestTimeoutMillis', options.requestTimeoutMillis, 60_000),
+    webSocketPingMillis: positiveInteger('webSocketPingMillis', options.webSocketPingMillis, 30_000, true),
     allowedHosts: options.allowedHosts ?? [],
     allowedOrigins: options.allowedOrigins ?? [],
     postgresProtocol: options.postgresProtocol ?? true,
+    tls: tlsContext(options.tls),
     log: new Logger(options.log, options.verbose ?? false),
     scramMaxIterations: options.scramMaxIterations,
   };

@@ -17,6 +17,7 @@ import {
   STATUS_CODES,
 } from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from 'node:net';
+import type { SecureContext, TLSSocket } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import {
   type AccessPolicy,
@@ -26,12 +27,14 @@ import {
   isLoopbackHost,
   isWildcardHost,
 } from './access.js';
-import { sendForbidden, sendNotSupported, sendPreflight } from './http-responses.js';
+import { sendForbidden, sendNotSupported, sendPlainHttpRefusal, sendPreflight } from './http-responses.js';
 import { resolveOptions, type ServerOptions } from './options.js';
 import { servePostgresSocket, serveWebSocket } from './postgres/client-adapters.js';
+import { CANCEL_REQUEST_CODE } from './postgres/messages.js';
 import type { PostgresSession, SessionOptions } from './postgres/session.js';
 import { SqlEndpoint } from './sql/endpoint.js';
 import { errorBody, SqlHttpError } from './sql/errors.js';
+import { acceptTls, classifyFirstBytes, GSSENC_REFUSED, SSL_ACCEPTED } from './tls.js';
 import { describeTarget } from './upstream.js';
 
 export interface LocalServer {
@@ -54,8 +57,21 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
+/** What a TLS-only server tells clients that connect without TLS. */
+const PLAIN_POSTGRES_REFUSAL = {
+  code: '28000',
+  message: 'edgepg: this server accepts TLS connections only; connect with sslmode=require (pg: ssl)',
+};
+const PLAIN_WEBSOCKET_REFUSAL = {
+  code: '28000',
+  message:
+    'edgepg: this server accepts TLS connections only; use wss:// (neonConfig.useSecureWebSocket = true)',
+};
+
 /** A connection that has not said anything yet is dropped after this long. */
 const FIRST_BYTE_TIMEOUT_MS = 30_000;
+/** Idle time before the OS starts probing a client's TCP connection. */
+const TCP_KEEP_ALIVE_MS = 30_000;
 /** Idle keep-alive HTTP connections are kept this long (Node's default is 5 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
@@ -64,6 +80,9 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
   const { log } = config;
   const sessions = new Set<PostgresSession>();
   const sockets = new Set<Socket>();
+  /** `address:port` of each connection's client, for log lines (a TLS socket has none of its own). */
+  const peers = new WeakMap<Socket, string>();
+  const secureContext = config.tls;
   const policy: AccessPolicy = {
     bindHost: config.host,
     serverPort: config.port,
@@ -86,6 +105,11 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const { host, origin } = req.headers;
+    if (secureContext && !isEncrypted(req.socket)) {
+      log.debug(`refused a plain HTTP request from ${peers.get(req.socket)}`);
+      sendPlainHttpRefusal(res);
+      return;
+    }
     if (!isAllowedHostHeader(policy, host)) {
       log.warn(`refused an HTTP request for Host ${JSON.stringify(host)}`);
       sendForbidden(
@@ -133,7 +157,9 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
     // Misconfigurations are answered inside the protocol, where the driver shows the message.
     let refusal: SessionOptions['refusal'];
     const address = addressParameter(req.url);
-    if (!isAllowedHostHeader(policy, host)) {
+    if (secureContext && !isEncrypted(socket)) {
+      refusal = PLAIN_WEBSOCKET_REFUSAL;
+    } else if (!isAllowedHostHeader(policy, host)) {
       refusal = {
         code: '08004',
         message: `edgepg: Host ${JSON.stringify(host)} does not name this server; allow it with --allow-host`,
@@ -146,15 +172,29 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
           `${describeTarget(config.upstream)}. Point the connection string at the upstream or at this server.`,
       };
     }
-    const label = `ws ${socket.remoteAddress}:${socket.remotePort}`;
-    wss.handleUpgrade(req, socket, head, (ws) => track(serveWebSocket(ws, label, sessionOptions(refusal))));
+    const label = `ws${isEncrypted(socket) ? 's' : ''} ${peers.get(socket)}`;
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      track(serveWebSocket(ws, label, sessionOptions(refusal), config.webSocketPingMillis)),
+    );
   };
 
-  const http = createHttpServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, onRequest);
+  const http = createHttpServer(
+    {
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      requestTimeout: config.requestTimeoutMillis,
+      headersTimeout: config.requestTimeoutMillis,
+      // Node checks these timeouts on this interval (30 s by default): a fraction of the timeout.
+      connectionsCheckingInterval: Math.min(5_000, Math.max(50, config.requestTimeoutMillis / 4)),
+    },
+    onRequest,
+  );
+  // Node starts enforcing requestTimeout / headersTimeout when an HTTP server starts listening.
+  // This one never listens itself (the sniffing server below hands it its connections): start it.
+  http.emit('listening');
   http.on('upgrade', onUpgrade);
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    // As Node's default, but with a JSON body: oversized headers or a malformed request get an
-    // answer (431 / 400) unless a response is already under way on this socket.
+    // As Node's default, but with a JSON body: oversized headers, a request too slow to arrive
+    // or a malformed one get an answer (431 / 408 / 400) unless a response is already under way.
     const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
       socket.destroy();
@@ -162,7 +202,9 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
     }
     // A HEAD response has no body: a client would read one as the next response.
     const head = (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
-    socket.end(rawErrorResponse(error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400, error.code, head));
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    socket.end(rawErrorResponse(status, error.code, head));
   });
 
   const onConnection = (socket: Socket): void => {
@@ -170,30 +212,84 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     socket.setNoDelay(true);
-    if (!config.postgresProtocol) {
+    // Lets the OS notice a vanished client of a long-lived TCP session (WebSockets are pinged too).
+    socket.setKeepAlive(true, TCP_KEEP_ALIVE_MS);
+    peers.set(socket, `${socket.remoteAddress}:${socket.remotePort}`);
+    if (!config.postgresProtocol && !secureContext) {
       http.emit('connection', socket);
       return;
     }
+    route(socket, false);
+  };
+
+  /**
+   * Hands a connection to HTTP, to a Postgres session or to TLS by its first bytes; a TLS
+   * session's decrypted stream comes back here with `secure` set.
+   */
+  const route = (socket: Socket, secure: boolean): void => {
     socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
     socket.once('data', (first: Buffer) => {
       socket.setTimeout(0);
       socket.pause();
-      if (first[0] === 0) {
-        const label = `tcp ${socket.remoteAddress}:${socket.remotePort}`;
-        const session = servePostgresSocket(socket, label, sessionOptions());
+      const peer = peers.get(socket);
+      const kind = classifyFirstBytes(first);
+      if (kind === 'tls') {
+        if (!secureContext || secure) {
+          // https:// or sslnegotiation=direct to a server without TLS, or TLS inside TLS.
+          log.debug(
+            `tcp ${peer}: TLS handshake but ${secure ? 'already encrypted' : 'TLS is not configured'}, closing`,
+          );
+          socket.destroy();
+          return;
+        }
+        route(startTls(socket, peer, first), true);
+        return;
+      }
+      const postgres = kind !== 'http' && config.postgresProtocol;
+      if (postgres && secureContext && !secure && kind !== 'postgres') {
+        if (first.length > 8) {
+          // Bytes sent behind the request would be read as if they came through TLS (CVE-2021-23214).
+          log.warn(`tcp ${peer}: data after an SSLRequest or GSSENCRequest before the answer, closing`);
+          socket.destroy();
+          return;
+        }
+        if (kind === 'gssenc-request') {
+          socket.write(GSSENC_REFUSED);
+          route(socket, false);
+          socket.resume();
+        } else {
+          socket.write(SSL_ACCEPTED);
+          route(startTls(socket, peer), true);
+        }
+        return;
+      }
+      if (postgres) {
+        // Without TLS the session itself answers an SSLRequest 'N'. A TLS-only server refuses a
+        // plain startup, but not a CancelRequest: it carries no password, as Postgres allows.
+        const plain = secureContext !== undefined && !secure && !isCancelRequest(first);
+        const session = servePostgresSocket(
+          socket,
+          `tcp${secure ? 's' : ''} ${peer}`,
+          sessionOptions(plain ? PLAIN_POSTGRES_REFUSAL : undefined),
+        );
         track(session);
         session.clientData(first);
-      } else if (first[0] === 0x16) {
-        // A TLS ClientHello (https://, or Postgres 17's sslnegotiation=direct): not served here.
-        log.debug(`tcp ${socket.remoteAddress}:${socket.remotePort}: TLS is not supported, closing`);
-        socket.destroy();
-        return;
       } else {
         socket.unshift(first);
         http.emit('connection', socket);
       }
       socket.resume();
     });
+  };
+
+  const startTls = (socket: Socket, peer: string | undefined, head?: Buffer): Socket => {
+    const secure = acceptTls(socket, secureContext as SecureContext, head);
+    // Typically a client that does not trust the certificate (it sends an alert and closes).
+    secure.once('error', (error) => log.debug(`tls ${peer}: ${error.message}`));
+    peers.set(secure, peer ?? '');
+    sockets.add(secure);
+    secure.once('close', () => sockets.delete(secure));
+    return secure;
   };
 
   const server = createNetServer(onConnection);
@@ -203,11 +299,11 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
 
   const urlHost =
     isLoopbackHost(config.host) || isWildcardHost(config.host) ? 'localhost' : bracket(config.host);
-  const url = `http://${urlHost}:${port}`;
+  const url = `${secureContext ? 'https' : 'http'}://${urlHost}:${port}`;
   log.info(
-    `listening on ${url} (HTTP /sql, WebSocket${config.postgresProtocol ? ', Postgres' : ''}); upstream ${describeTarget(config.upstream)}`,
+    `listening on ${url} (${secureContext ? 'TLS only: HTTPS /sql, WSS' : 'HTTP /sql, WebSocket'}${config.postgresProtocol ? ', Postgres' : ''}); upstream ${describeTarget(config.upstream)}`,
   );
-  if (!isLoopbackHost(config.host)) {
+  if (!isLoopbackHost(config.host) && !secureContext) {
     log.warn(
       `edgepg server is listening on ${config.host}: it is reachable from other machines and ` +
         'passwords travel in cleartext; use it for development only',
@@ -220,7 +316,7 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
     port,
     url,
     sqlUrl: `${url}/sql`,
-    wsUrl: `ws://${urlHost}:${port}/v2`,
+    wsUrl: `${secureContext ? 'wss' : 'ws'}://${urlHost}:${port}/v2`,
     connectionString({ user, password, database }) {
       const auth = password === undefined ? enc(user) : `${enc(user)}:${enc(password)}`;
       return `postgresql://${auth}@${urlHost}:${port}/${enc(database ?? user)}`;
@@ -231,6 +327,7 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
         for (const session of [...sessions]) session.close();
         for (const socket of sockets) socket.destroy();
         wss.close();
+        http.close(); // stops the timeout checks; it has no listener of its own to close
         await sql.close();
         await closed;
         log.info('stopped');
@@ -250,6 +347,14 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
+function isEncrypted(socket: Socket): boolean {
+  return (socket as Partial<TLSSocket>).encrypted === true;
+}
+
+function isCancelRequest(packet: Buffer): boolean {
+  return packet.length >= 8 && packet.readInt32BE(4) === CANCEL_REQUEST_CODE;
+}
+
 /** The `address` query parameter of a WebSocket URL, if any. */
 function addressParameter(url: string | undefined): string | undefined {
   if (!url) return undefined;
@@ -259,9 +364,13 @@ function addressParameter(url: string | undefined): string | undefined {
 }
 
 /** A whole HTTP/1.1 error response with the 17-key JSON body, for sockets the parser gave up on. */
-function rawErrorResponse(status: 400 | 431, code: string | undefined, head: boolean): string {
+function rawErrorResponse(status: 400 | 408 | 431, code: string | undefined, head: boolean): string {
   const message =
-    status === 431 ? 'request header fields too large' : `bad request${code ? ` (${code})` : ''}`;
+    status === 431
+      ? 'request header fields too large'
+      : status === 408
+        ? 'request timed out: the whole request must arrive within requestTimeoutMillis'
+        : `bad request${code ? ` (${code})` : ''}`;
   const body = errorBody(new SqlHttpError(status, message));
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +

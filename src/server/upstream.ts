@@ -50,14 +50,19 @@ export function parseUpstream(upstream: string | Partial<UpstreamTarget>): Upstr
   const ssl: UpstreamTarget['ssl'] =
     sslmode === 'no-verify' ? { rejectUnauthorized: false } : SSL_MODES_WITH_TLS.has(sslmode ?? '');
   const database = decodeURIComponent(url.pathname.slice(1));
-  return {
+  const target: UpstreamTarget = {
     host,
     port,
     ssl,
     user: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
     database: database || undefined,
   };
+  // Not enumerable, as the driver's: it stays out of JSON.stringify and util.inspect of the config.
+  Object.defineProperty(target, 'password', {
+    value: url.password ? decodeURIComponent(url.password) : undefined,
+    enumerable: false,
+  });
+  return target;
 }
 
 /** A connected socket to the upstream, after TLS negotiation when the upstream asks for it. */

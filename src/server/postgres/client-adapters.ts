@@ -13,7 +13,12 @@ const LOW_WATER_BYTES = 256 * 1024;
 /** How long a closing WebSocket may wait for the peer's Close frame before it is cut. */
 const CLOSE_GRACE_MS = 2_000;
 
-export function serveWebSocket(ws: WebSocket, label: string, options: SessionOptions): PostgresSession {
+export function serveWebSocket(
+  ws: WebSocket,
+  label: string,
+  options: SessionOptions,
+  pingMillis = 0,
+): PostgresSession {
   let waitingForDrain = false;
   // One callback for every send: no closure allocated per frame.
   const onSent = (): void => {
@@ -54,7 +59,31 @@ export function serveWebSocket(ws: WebSocket, label: string, options: SessionOpt
   });
   ws.on('close', () => session.clientClosed());
   ws.on('error', () => {}); // 'close' follows
+  if (pingMillis > 0) keepPinging(ws, label, options, pingMillis);
   return session;
+}
+
+/**
+ * Pings every `pingMillis`; a peer that has not answered the previous ping by then is gone
+ * (half-open: no FIN, no RST) and its WebSocket is cut, which ends the session and frees its
+ * upstream connection.
+ */
+function keepPinging(ws: WebSocket, label: string, options: SessionOptions, pingMillis: number): void {
+  let answered = true;
+  ws.on('pong', () => {
+    answered = true;
+  });
+  const timer = setInterval(() => {
+    if (!answered) {
+      options.log.debug(`${label}: no answer to a ping, closing`);
+      ws.terminate();
+      return;
+    }
+    answered = false;
+    ws.ping();
+  }, pingMillis);
+  timer.unref();
+  ws.once('close', () => clearInterval(timer));
 }
 
 export function servePostgresSocket(socket: Socket, label: string, options: SessionOptions): PostgresSession {

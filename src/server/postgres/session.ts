@@ -53,7 +53,14 @@ export class PostgresSession {
   private user = '';
   private database = '';
   private clientPaused = false;
-  /** The upstream's post-authentication messages, held until the client's password is in. */
+  /**
+   * The upstream's startup messages (AuthenticationOk, ParameterStatus, BackendKeyData,
+   * ReadyForQuery), held until the client's password is in: a trusting upstream is ready before
+   * the client has answered our password request, and a client shown ReadyForQuery then would
+   * send queries where its password belongs.
+   */
+  private held: Buffer[] = [];
+  /** The upstream's post-authentication messages, held likewise. */
   private readyRest: Buffer[] | undefined;
   private closeListener: (() => void) | undefined;
   private readonly startupTimer: ReturnType<typeof setTimeout>;
@@ -67,6 +74,7 @@ export class PostgresSession {
       cancel: (packet) => this.forwardCancel(packet),
       startup: (version, parameters) => this.onStartup(version, parameters),
       password: (password) => {
+        this.releaseHeld();
         this.handshake?.setPassword(password);
         // An upstream that needed no password may have been ready before the client answered.
         const rest = this.readyRest;
@@ -83,11 +91,7 @@ export class PostgresSession {
       STARTUP_TIMEOUT_MS,
     );
     this.startupTimer.unref();
-    if (options.refusal) {
-      const { code, message } = options.refusal;
-      options.log.warn(`${client.label}: refused: ${message}`);
-      this.refuse(code, message);
-    }
+    if (options.refusal) options.log.warn(`${client.label}: refused: ${options.refusal.message}`);
   }
 
   get isClosed(): boolean {
@@ -106,6 +110,12 @@ export class PostgresSession {
       return;
     }
     if (this.state === 'closed') return;
+    if (this.options.refusal) {
+      // Answered once the client has spoken, as Postgres answers a startup packet: a client
+      // that starts reading only after it has written would miss an earlier message.
+      this.refuse(this.options.refusal.code, this.options.refusal.message);
+      return;
+    }
     this.frontend.feed(chunk);
     if (
       this.frontend.done &&
@@ -167,7 +177,10 @@ export class PostgresSession {
       { version, parameters, scramMaxIterations: this.options.scramMaxIterations },
       {
         send: (bytes) => this.socket?.write(bytes),
-        forward: (bytes) => this.client.write(bytes),
+        forward: (bytes) => {
+          if (this.frontend.done) this.client.write(bytes);
+          else this.held.push(bytes);
+        },
         ready: (rest) => this.onUpstreamReady(rest),
         fail: (error, forwarded) => this.onUpstreamFailed(error, forwarded),
       },
@@ -219,8 +232,17 @@ export class PostgresSession {
     this.options.log.info(
       `${this.client.label}: user=${this.user} database=${this.database} refused by the upstream: ${error.code} ${error.message}`,
     );
-    if (forwarded) this.close();
-    else this.refuse(error.code, error.message);
+    if (forwarded) {
+      // The upstream's own ErrorResponse, held or not: the client gets it before the close.
+      this.releaseHeld();
+      this.close();
+    } else this.refuse(error.code, error.message);
+  }
+
+  private releaseHeld(): void {
+    const held = this.held;
+    this.held = [];
+    for (const bytes of held) this.client.write(bytes);
   }
 
   private upstreamClosed(): void {
