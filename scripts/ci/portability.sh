@@ -13,7 +13,7 @@ if [ "$(id -u)" != 0 ]; then
   exit 0
 fi
 
-suite="npm run build && npx vitest run --exclude 'test/integration/**'"
+suite="npm run build && npx vitest run --exclude 'test/integration/**' --exclude 'test/load/**'"
 
 copy_repo() { # copy_repo DEST
   mkdir -p "$1"

@@ -68,7 +68,7 @@ async function counterOf(id: number): Promise<number | undefined> {
 }
 
 describe('retries', () => {
-  it('two transactions that deadlock each other both complete; one was re-run (3 attempts)', async () => {
+  it('two transactions that deadlock each other both complete; each re-run once per 40P01', async () => {
     await reset([1, 0], [2, 0]);
     const meet = barrier(2);
     let attempts = 0;
@@ -88,9 +88,13 @@ describe('retries', () => {
         return tx.attempt;
       }, fast);
     const results = await Promise.all([run(1, 2), run(2, 1)]);
-    expect(attempts).toBe(3);
-    expect(errors).toEqual(['40P01']);
-    expect(results.sort()).toEqual([1, 2]);
+    // Usually one side is chosen as the victim (3 attempts). On a loaded machine both deadlock
+    // checks can fire before either aborts, and both are victims: then 4. Either way every run
+    // beyond the first of each function answers exactly one 40P01.
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(errors)).toEqual(new Set(['40P01']));
+    expect(attempts).toBe(2 + errors.length);
+    expect(results.reduce((sum, attempt) => sum + attempt, 0)).toBe(2 + errors.length);
     expect(await counterOf(1)).toBe(2);
     expect(await counterOf(2)).toBe(2);
   });
