@@ -266,6 +266,15 @@ export class Client extends EventEmitter {
         notification: (message) => this.emit('notification', message),
         parameterStatus: () => {},
         drain: () => this.emit('drain'),
+        flow: {
+          pauseReading: () => transport.pause(),
+          resumeReading: () => transport.resume(),
+          // Coalesced bytes count too: hand them over first, then wait for the transport.
+          writable: () => {
+            writer.flush();
+            return transport.drained();
+          },
+        },
       },
     );
     this.engine = engine;
