@@ -44,10 +44,11 @@ function frontendCodes(written: Uint8Array[], from = 0): string[] {
   return codes;
 }
 
-function harness() {
+function harness(flow?: EngineEvents['flow']) {
   const written: Uint8Array[] = [];
   const fatal: Error[] = [];
   const events: EngineEvents = {
+    flow,
     write: (d) => written.push(d),
     ready: () => {},
     fatal: (e) => fatal.push(e),
@@ -202,5 +203,66 @@ describe('CopyOutOperation on the engine', () => {
     expect(frontendCodes(h.written, mark)).toEqual(['f']);
     h.engine.feed(Buffer.concat([msg('E', Buffer.from('SERROR\0C57014\0Mfailed\0\0')), ready]));
     expect(finished[0]).toMatchObject({ code: 'EDGEPG_USAGE' });
+  });
+});
+
+describe('COPY flow control on the engine', () => {
+  const copyOut = (data: (chunk: Uint8Array) => void = () => {}) =>
+    new CopyOutOperation('copy t to stdout', { data, finished: () => {} });
+  const started = msg('H', Buffer.from([0]), int16(1), int16(0));
+  const end = Buffer.concat([msg('c'), msg('C', 'COPY 1'), ready]);
+
+  function flowLog() {
+    const log: string[] = [];
+    const flow = {
+      pauseReading: () => log.push('pause'),
+      resumeReading: () => log.push('resume'),
+      writable: () => Promise.resolve(),
+    };
+    return { log, flow };
+  }
+
+  it('hands the transport a pause once, and its ReadyForQuery undoes it', () => {
+    const { log, flow } = flowLog();
+    const h = harness(flow);
+    const copy = copyOut();
+    h.engine.submit(copy);
+    h.engine.feed(Buffer.concat([started, msg('d', Buffer.from('1\n'))]));
+    copy.pauseReading();
+    copy.pauseReading();
+    expect(log).toEqual(['pause']);
+    h.engine.feed(end);
+    expect(log).toEqual(['pause', 'resume']);
+    // A late pull of the finished COPY's stream must not touch the next operation's reading.
+    const next = copyOut();
+    h.engine.submit(next);
+    next.pauseReading();
+    copy.resumeReading();
+    copy.pauseReading();
+    expect(log).toEqual(['pause', 'resume', 'pause']);
+    next.resumeReading();
+    expect(log).toEqual(['pause', 'resume', 'pause', 'resume']);
+  });
+
+  it('resumes reading when the connection fails under a paused COPY', () => {
+    const { log, flow } = flowLog();
+    const h = harness(flow);
+    const copy = copyOut();
+    h.engine.submit(copy);
+    h.engine.feed(started);
+    copy.pauseReading();
+    h.engine.closed(false);
+    expect(log).toEqual(['pause', 'resume']);
+  });
+
+  it('counts the payload bytes received', () => {
+    const h = harness();
+    const copy = copyOut();
+    h.engine.submit(copy);
+    h.engine.feed(Buffer.concat([started, msg('d', Buffer.from('12\n')), msg('d', Buffer.from('345\n'))]));
+    expect(copy.receivedBytes).toBe(7);
+    // Without flow control (a driver that has none) pausing is a no-op, not an error.
+    copy.pauseReading();
+    h.engine.feed(end);
   });
 });
