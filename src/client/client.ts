@@ -477,7 +477,11 @@ export class Client extends EventEmitter {
 
   /** `COPY … TO STDOUT` as a Web ReadableStream (Node: `.toNodeReadable()`); see copy.ts. */
   copyTo(sql: string): CopyToStream {
-    return createCopyTo(sql, this.submitOperation);
+    // Cancelling the stream stops the server with a CancelRequest, except inside a transaction
+    // block: there the cancel would abort the caller's transaction, so the COPY runs out instead.
+    return createCopyTo(sql, this.submitOperation, () =>
+      this.getTransactionStatus() === 'I' ? this.cancel() : undefined,
+    );
   }
 
   /**

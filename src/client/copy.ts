@@ -142,7 +142,13 @@ export type CopyToStream = ReadableStream<Uint8Array> &
  */
 export const COPY_TO_BUFFER_BYTES = 1024 * 1024;
 
-export function createCopyTo(sql: string, submit: Submit): CopyToStream {
+/**
+ * Sends a CancelRequest for the running statement; undefined where cancelling would do harm
+ * (inside a transaction block, which it would abort) or is impossible.
+ */
+export type RequestCancel = () => Promise<void> | undefined;
+
+export function createCopyTo(sql: string, submit: Submit, requestCancel?: RequestCancel): CopyToStream {
   checkSql(sql, 'copyTo');
   const finished = settleable<number | null>();
   let cancelled = false;
@@ -171,6 +177,7 @@ export function createCopyTo(sql: string, submit: Submit): CopyToStream {
       cancel: async () => {
         cancelled = true;
         operation.resumeReading();
+        if (requestCancel) operation.cancelOnServer(requestCancel);
         await finished.promise.catch(() => {});
       },
     },

@@ -177,6 +177,7 @@ export class CopyOutOperation implements Operation {
   private flushScheduled = false;
   private write: WriteMessage | undefined;
   private flow: FlowControl | undefined;
+  private pendingCancel: (() => Promise<void> | undefined) | undefined;
   /** Payload bytes received so far (progress, and what a stalled reader has piled up). */
   receivedBytes = 0;
 
@@ -201,10 +202,31 @@ export class CopyOutOperation implements Operation {
     if (!this.done) this.flow?.resumeReading();
   }
 
+  /**
+   * The consumer gave up: asks the server to stop via `sendCancel` (a CancelRequest) when the
+   * COPY is running, and holds the queue until that request is through, so it cannot land on
+   * the next query. `sendCancel` may decline (return undefined); then the COPY runs to its end.
+   */
+  cancelOnServer(sendCancel: () => Promise<void> | undefined): void {
+    if (this.done) return;
+    // Not started yet: cancel as soon as the server starts sending.
+    if (!this.started) this.pendingCancel = sendCancel;
+    else this.sendCancel(sendCancel);
+  }
+
+  private sendCancel(sendCancel: () => Promise<void> | undefined): void {
+    this.pendingCancel = undefined;
+    // A wrong-direction COPY is already being ended with CopyFail.
+    if (!this.flow || this.outcome.error) return;
+    const sent = sendCancel();
+    if (sent) this.flow.holdQueueUntil(sent);
+  }
+
   handleMessage(message: BackendMessage): void {
     switch (message.name) {
       case 'copyOutResponse':
         this.started = true;
+        if (this.pendingCancel) this.sendCancel(this.pendingCancel);
         return;
       case 'copyData':
         this.collect((message as unknown as CopyData).chunk);

@@ -31,7 +31,7 @@ import { Parser } from 'pg-protocol/dist/parser.js';
 import { AuthError, ConnectionError, ProtocolError } from '../core/errors.js';
 import { Authenticator, type AuthMethod } from './authenticator.js';
 import { COPY_DATA, DATA_ROW, decodeCopyData, decodeDataRow, Framer } from './framer.js';
-import type { FlowControl, Operation, TransactionStatus } from './operation.js';
+import type { FlowControl, Operation, TransactionStatus, TransportFlow } from './operation.js';
 
 export interface EngineOptions {
   user: string;
@@ -87,7 +87,7 @@ export interface EngineEvents {
    * The transport's flow control (see FlowControl), handed to streaming operations. Without it
    * COPY still works, with no back-pressure.
    */
-  flow?: FlowControl;
+  flow?: TransportFlow;
 }
 
 type State = 'new' | 'authenticating' | 'startingUp' | 'ready' | 'closed';
@@ -111,7 +111,9 @@ export class WireEngine {
   private exclusiveRunning = false;
   /** Whether an operation paused reading; undone when it finishes, whatever it forgot. */
   private readingPaused = false;
-  private readonly flow: FlowControl | undefined;
+  private readonly flow: FlowControl;
+  /** While set, waiting operations are not started (see FlowControl.holdQueueUntil). */
+  private hold: Promise<void> | undefined;
 
   processID: number | null = null;
   secretKey: number | null = null;
@@ -126,15 +128,15 @@ export class WireEngine {
     this.refillBelow = Math.floor(this.maxPipeline / 2);
     this.maxPipelineBytes = Math.max(1, options.maxPipelineBytes ?? DEFAULT_MAX_PIPELINE_BYTES);
     this.framer = new Framer(options.maxMessageBytes);
-    const flow = events.flow;
-    this.flow = flow && {
+    this.flow = {
       pauseReading: () => {
-        if (this.readingPaused || this.state === 'closed') return;
+        if (this.readingPaused || this.state === 'closed' || !events.flow) return;
         this.readingPaused = true;
-        flow.pauseReading();
+        events.flow.pauseReading();
       },
       resumeReading: () => this.resumeReading(),
-      writable: () => flow.writable(),
+      writable: () => events.flow?.writable() ?? Promise.resolve(),
+      holdQueueUntil: (until) => this.holdQueueUntil(until),
     };
     this.auth = new Authenticator(options, {
       write: (data) => this.events.write(data),
@@ -234,7 +236,7 @@ export class WireEngine {
   }
 
   private pump(): void {
-    if (!this.authSent || this.state === 'closed') return;
+    if (!this.authSent || this.state === 'closed' || this.hold) return;
     while (
       this.waiting.length > 0 &&
       !this.exclusiveRunning &&
@@ -343,6 +345,19 @@ export class WireEngine {
       throw new ProtocolError(`Received unexpected ${message.name} message from backend.`);
     }
     this.auth.handle(message);
+  }
+
+  private holdQueueUntil(until: Promise<void>): void {
+    const hold = until.then(
+      () => {},
+      () => {},
+    );
+    this.hold = hold;
+    hold.then(() => {
+      if (this.hold !== hold) return;
+      this.hold = undefined;
+      this.pump();
+    });
   }
 
   private resumeReading(): void {

@@ -20,7 +20,15 @@ export interface FlowControl {
   resumeReading(): void;
   /** Resolves once what was written is accepted by the transport below its buffer bound. */
   writable(): Promise<void>;
+  /**
+   * Operations queued behind this one start only once `until` has settled, even after this
+   * one's ReadyForQuery: a CancelRequest still on its way must find no later query to cancel.
+   */
+  holdQueueUntil(until: Promise<void>): void;
 }
+
+/** The part of FlowControl the driver supplies from its transport. */
+export type TransportFlow = Omit<FlowControl, 'holdQueueUntil'>;
 
 export interface Operation {
   /**

@@ -52,7 +52,11 @@ export async function startRelay(target: { host: string; port: number }): Promis
     });
     socket.on('close', () => ws.close(1000));
     socket.on('error', () => ws.close(1011));
-    ws.on('close', () => socket.destroy());
+    // Bytes the client sent just before closing (a CancelRequest) still reach PostgreSQL.
+    ws.on('close', () => {
+      if (socket.connecting) socket.once('connect', () => socket.destroySoon());
+      else socket.destroySoon();
+    });
   });
   return relay;
 }

@@ -244,6 +244,54 @@ describe('COPY flow control on the engine', () => {
     expect(log).toEqual(['pause', 'resume', 'pause', 'resume']);
   });
 
+  it('sends a cancel asked for before the COPY started once it starts, and holds the queue until it is through', async () => {
+    const h = harness();
+    const copy = copyOut();
+    h.engine.submit(copy);
+    const outcomes: Result[] = [];
+    const query = new QueryOperation({ text: 'select 1' }, new TypeOverrides(), new Map(), {
+      resolve: (r) => outcomes.push(r as Result),
+      reject: () => {},
+    });
+    h.engine.submit(query);
+    let release!: () => void;
+    const through = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let requests = 0;
+    copy.cancelOnServer(() => {
+      requests++;
+      return through;
+    });
+    expect(requests).toBe(0);
+    h.engine.feed(started);
+    expect(requests).toBe(1);
+    // The COPY ends before the cancel request is through: the query behind it must wait.
+    const mark = h.written.length;
+    h.engine.feed(end);
+    expect(frontendCodes(h.written, mark)).toEqual([]);
+    release();
+    await through;
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(frontendCodes(h.written, mark)).toEqual(['Q']);
+    // A cancel that is declined (undefined) holds nothing.
+    const declined = copyOut();
+    h.engine.submit(declined);
+    h.engine.feed(Buffer.concat([msg('C', 'SELECT 1'), ready, started]));
+    expect(outcomes).toHaveLength(1);
+    declined.cancelOnServer(() => undefined);
+    h.engine.feed(end);
+    h.engine.submit(
+      new QueryOperation({ text: 'select 2' }, new TypeOverrides(), new Map(), {
+        resolve: () => {},
+        reject: () => {},
+      }),
+    );
+    expect(frontendCodes(h.written).at(-1)).toBe('Q');
+    expect(h.fatal).toEqual([]);
+  });
+
   it('resumes reading when the connection fails under a paused COPY', () => {
     const { log, flow } = flowLog();
     const h = harness(flow);
