@@ -148,6 +148,22 @@ export const COPY_TO_BUFFER_BYTES = 1024 * 1024;
  */
 export type RequestCancel = () => Promise<void> | undefined;
 
+/**
+ * How long queries queued behind a cancelled COPY wait for its CancelRequest to be delivered: a
+ * side connection that never closes must not stall the client for good.
+ */
+const CANCEL_HOLD_MS = 10_000;
+
+/** `sent`, settled at the latest after CANCEL_HOLD_MS (errors are the caller's to ignore). */
+function boundedWait(sent: Promise<void> | undefined): Promise<void> | undefined {
+  if (!sent) return undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CANCEL_HOLD_MS);
+  });
+  return Promise.race([sent, deadline]).finally(() => clearTimeout(timer));
+}
+
 export function createCopyTo(sql: string, submit: Submit, requestCancel?: RequestCancel): CopyToStream {
   checkSql(sql, 'copyTo');
   const finished = settleable<number | null>();
@@ -177,7 +193,7 @@ export function createCopyTo(sql: string, submit: Submit, requestCancel?: Reques
       cancel: async () => {
         cancelled = true;
         operation.resumeReading();
-        if (requestCancel) operation.cancelOnServer(requestCancel);
+        if (requestCancel) operation.cancelOnServer(() => boundedWait(requestCancel()));
         await finished.promise.catch(() => {});
       },
     },
