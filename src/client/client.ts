@@ -266,6 +266,15 @@ export class Client extends EventEmitter {
         notification: (message) => this.emit('notification', message),
         parameterStatus: () => {},
         drain: () => this.emit('drain'),
+        flow: {
+          pauseReading: () => transport.pause(),
+          resumeReading: () => transport.resume(),
+          // Coalesced bytes count too: hand them over first, then wait for the transport.
+          writable: () => {
+            writer.flush();
+            return transport.drained();
+          },
+        },
       },
     );
     this.engine = engine;
@@ -468,7 +477,11 @@ export class Client extends EventEmitter {
 
   /** `COPY … TO STDOUT` as a Web ReadableStream (Node: `.toNodeReadable()`); see copy.ts. */
   copyTo(sql: string): CopyToStream {
-    return createCopyTo(sql, this.submitOperation);
+    // Cancelling the stream stops the server with a CancelRequest, except inside a transaction
+    // block: there the cancel would abort the caller's transaction, so the COPY runs out instead.
+    return createCopyTo(sql, this.submitOperation, () =>
+      this.getTransactionStatus() === 'I' ? this.cancel() : undefined,
+    );
   }
 
   /**

@@ -9,10 +9,12 @@
  *   `break` in a for-await loop) lets the COPY run to its end on the server with the rest of the
  *   data dropped; cancel resolves when the connection is free again.
  *
- * Neither pauses the socket: a `copyTo` consumer slower than the network has the unread data
- * buffered in memory, and `copyFrom` writes are handed to the transport as they come. Node
- * streams come from `node:stream` through `process.getBuiltinModule` (Node ≥ 20.16), so nothing
- * Node-specific is imported on edge runtimes.
+ * Back-pressure, both ways: `copyFrom`'s write() resolves once the transport holds at most
+ * WRITE_BUFFER_BYTES unsent, so piping a large file keeps a bounded amount in memory; `copyTo`
+ * stops reading from the socket while its queue holds COPY_TO_BUFFER_BYTES unread, so the
+ * server waits (ClientWrite) for a slow reader. Node streams come from `node:stream` through
+ * `process.getBuiltinModule` (Node ≥ 20.16), so nothing Node-specific is imported on edge
+ * runtimes.
  */
 import type { Readable, Writable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
@@ -95,7 +97,9 @@ export function createCopyFrom(sql: string, submit: Submit): CopyFromStream {
         operation.fail(error.message);
         throw error;
       }
-      if (bytes.byteLength > 0) operation.send(bytes);
+      if (bytes.byteLength === 0) return;
+      operation.send(bytes);
+      return operation.writable();
     },
     close: async () => {
       operation.end();
@@ -126,18 +130,51 @@ export type CopyToStream = ReadableStream<Uint8Array> &
   AsyncIterable<Uint8Array> & {
     /** The number of rows copied, once the COPY has completed; rejects with its error. */
     readonly done: Promise<number | null>;
+    /** COPY data bytes received from the server so far (read or still queued). */
+    readonly bytesReceived: number;
     /** A Node `Readable` of Buffers over this stream. */
     toNodeReadable(): Readable;
   };
 
-export function createCopyTo(sql: string, submit: Submit): CopyToStream {
+/**
+ * Unread `copyTo` data held before the socket is paused: a few of the 64 KiB chunks the COPY
+ * hands on, so a reader that keeps up never stalls the server.
+ */
+export const COPY_TO_BUFFER_BYTES = 1024 * 1024;
+
+/**
+ * Sends a CancelRequest for the running statement; undefined where cancelling would do harm
+ * (inside a transaction block, which it would abort) or is impossible.
+ */
+export type RequestCancel = () => Promise<void> | undefined;
+
+/**
+ * How long queries queued behind a cancelled COPY wait for its CancelRequest to be delivered: a
+ * side connection that never closes must not stall the client for good.
+ */
+const CANCEL_HOLD_MS = 10_000;
+
+/** `sent`, settled at the latest after CANCEL_HOLD_MS (errors are the caller's to ignore). */
+function boundedWait(sent: Promise<void> | undefined): Promise<void> | undefined {
+  if (!sent) return undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CANCEL_HOLD_MS);
+  });
+  return Promise.race([sent, deadline]).finally(() => clearTimeout(timer));
+}
+
+export function createCopyTo(sql: string, submit: Submit, requestCancel?: RequestCancel): CopyToStream {
   checkSql(sql, 'copyTo');
   const finished = settleable<number | null>();
   let cancelled = false;
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined;
   const operation = new CopyOutOperation(sql, {
     data: (chunk) => {
-      if (!cancelled) controllerRef?.enqueue(chunk);
+      if (cancelled || !controllerRef) return;
+      controllerRef.enqueue(chunk);
+      // The queue is full: stop reading until the consumer pulls (below).
+      if ((controllerRef.desiredSize ?? 1) <= 0) operation.pauseReading();
     },
     finished: (error, rowCount) => {
       if (error) finished.reject(error);
@@ -152,13 +189,15 @@ export function createCopyTo(sql: string, submit: Submit): CopyToStream {
       start: (controller) => {
         controllerRef = controller;
       },
+      pull: () => operation.resumeReading(),
       cancel: async () => {
         cancelled = true;
+        operation.resumeReading();
+        if (requestCancel) operation.cancelOnServer(() => boundedWait(requestCancel()));
         await finished.promise.catch(() => {});
       },
     },
-    // The server pushes regardless; there is no point asking the source for more.
-    { highWaterMark: 0 },
+    { highWaterMark: COPY_TO_BUFFER_BYTES, size: (chunk) => chunk.byteLength },
   );
   if (!(Symbol.asyncIterator in stream)) {
     // Not every runtime's ReadableStream is async-iterable yet.
@@ -167,9 +206,10 @@ export function createCopyTo(sql: string, submit: Submit): CopyToStream {
   const copy = Object.assign(stream, {
     done: finished.promise,
     toNodeReadable: (): Readable => nodeStreams().Readable.fromWeb(stream as never),
-  }) as CopyToStream;
+  });
+  Object.defineProperty(copy, 'bytesReceived', { get: () => operation.receivedBytes, enumerable: true });
   submit(operation);
-  return copy;
+  return copy as CopyToStream;
 }
 
 /** for-await over a reader; leaving the loop early cancels the stream. */

@@ -3,7 +3,7 @@
  * `node:tls` are imported lazily so that importing edgepg never loads them on edge runtimes.
  */
 import { ConnectionError } from '../core/errors.js';
-import type { TcpTarget, Transport, TransportHandlers } from './transport.js';
+import { type TcpTarget, type Transport, type TransportHandlers, WRITE_BUFFER_BYTES } from './transport.js';
 
 // SSLRequest: length 8, code 80877103.
 const sslRequest = new Uint8Array([0, 0, 0, 8, 4, 210, 22, 47]);
@@ -34,16 +34,42 @@ export async function openTcp(target: TcpTarget, handlers: TransportHandlers): P
   }
 
   let closedError: Error | undefined;
+  let closed = false;
+  /** One pending wait shared by every writer: 'drain' or 'close' ends it. */
+  let draining: Promise<void> | undefined;
   socket.on('data', (chunk: Buffer) => handlers.data(chunk));
   socket.on('error', (error) => {
     closedError = error;
   });
-  socket.on('close', () => handlers.close(closedError));
+  socket.on('close', () => {
+    closed = true;
+    handlers.close(closedError);
+  });
+
+  const drained = (): Promise<void> => {
+    // Above Node's own 16 KiB mark a write has returned false, so 'drain' is due once the
+    // buffer empties; waiting only past our larger mark keeps a bulk writer from pausing per chunk.
+    if (closed || socket.destroyed || socket.writableLength <= WRITE_BUFFER_BYTES) return Promise.resolve();
+    draining ??= new Promise<void>((resolve) => {
+      const done = () => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        draining = undefined;
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
+    return draining;
+  };
 
   return {
     write: (data) => {
       socket.write(data);
     },
+    drained,
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
     end: () => socket.end(),
     destroy: (error) => socket.destroy(error),
     ref: () => socket.ref(),

@@ -9,8 +9,27 @@ export interface TransportHandlers {
   close(error?: Error): void;
 }
 
+/**
+ * Bytes a transport may hold unsent before `drained()` makes writers wait: large enough that a
+ * bulk writer (COPY FROM) rarely waits, small enough that piping a huge file costs ~1 MiB.
+ */
+export const WRITE_BUFFER_BYTES = 1024 * 1024;
+
 export interface Transport {
   write(data: Uint8Array): void;
+  /**
+   * Resolves once the bytes written so far and not yet handed to the network are at most
+   * `WRITE_BUFFER_BYTES` (at once when they already are, or when the transport is closed: its
+   * close is reported through `TransportHandlers.close`). Writers that await it stay bounded.
+   */
+  drained(): Promise<void>;
+  /**
+   * Stops delivering received bytes until `resume()`: the unread bytes stay in the socket, so
+   * the server blocks once the network buffers are full. A chunk already on its way may still
+   * arrive. A no-op where the runtime cannot pause (the WHATWG WebSocket has no such call).
+   */
+  pause(): void;
+  resume(): void;
   /** Graceful close once written data is flushed. */
   end(): void;
   /** Immediate close. */

@@ -7,12 +7,20 @@
  * Node < 22) the `ws` package, else Cloudflare's `fetch()` upgrade.
  */
 import { ConnectionError } from '../core/errors.js';
-import type { Transport, TransportHandlers } from './transport.js';
+import { type Transport, type TransportHandlers, WRITE_BUFFER_BYTES } from './transport.js';
+
+/** How often a writer over the limit looks at `bufferedAmount` again (no event reports it). */
+const DRAIN_POLL_MS = 5;
 
 /** The structural subset of the WHATWG WebSocket that we use. */
 export interface WebSocketLike {
   binaryType: string;
   readonly readyState: number;
+  /** Bytes sent but not yet handed to the network (WHATWG; the `ws` package too). */
+  readonly bufferedAmount?: number;
+  /** Only some implementations (the `ws` package): stop and restart reading from the socket. */
+  pause?(): void;
+  resume?(): void;
   send(data: Uint8Array | ArrayBuffer): void;
   close(code?: number, reason?: string): void;
   addEventListener(
@@ -156,10 +164,34 @@ export async function openWebSocket(
     handlers.close(failure);
   });
 
+  /** One pending wait shared by every writer, settled by polling `bufferedAmount`. */
+  let draining: Promise<void> | undefined;
+  const overLimit = () => ws.readyState === 1 && (ws.bufferedAmount ?? 0) > WRITE_BUFFER_BYTES;
+  const drained = (): Promise<void> => {
+    if (!overLimit()) return Promise.resolve();
+    draining ??= new Promise<void>((resolve) => {
+      const check = () => {
+        if (overLimit()) {
+          setTimeout(check, DRAIN_POLL_MS);
+          return;
+        }
+        draining = undefined;
+        resolve();
+      };
+      setTimeout(check, DRAIN_POLL_MS);
+    });
+    return draining;
+  };
+
   return {
     write: (data) => {
       if (ws.readyState === 1) ws.send(data);
     },
+    drained,
+    // The WHATWG WebSocket cannot stop reading: there received data keeps arriving (and is
+    // buffered by whoever consumes it); the `ws` package pauses its socket.
+    pause: () => ws.pause?.(),
+    resume: () => ws.resume?.(),
     end: () => ws.close(1000),
     destroy: (error) => {
       failure ??= error;

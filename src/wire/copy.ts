@@ -13,12 +13,16 @@
  * tiny chunks for a million rows).
  *
  * Both are exclusive operations: they hold the connection until their ReadyForQuery.
+ *
+ * Back-pressure goes through the driver's FlowControl when it has one: CopyIn's `writable()`
+ * waits for the transport's write buffer, CopyOut's `pauseReading()` leaves the server's data in
+ * the socket, so the server blocks (wait event ClientWrite) instead of the client buffering.
  */
 import { serialize } from 'pg-protocol';
 import type { BackendMessage, CommandCompleteMessage, DatabaseError } from 'pg-protocol/dist/messages.js';
 import { UsageError } from '../core/errors.js';
 import type { CopyData } from './framer.js';
-import type { Operation, TransactionStatus, WriteMessage } from './operation.js';
+import type { FlowControl, Operation, TransactionStatus, WriteMessage } from './operation.js';
 
 /** CopyData frame: 'd', int32 length (including itself), the bytes. */
 export function copyDataMessage(chunk: Uint8Array): Uint8Array {
@@ -70,6 +74,7 @@ export class CopyInOperation implements Operation {
   readonly exclusive = true;
   private state: CopyInState = 'starting';
   private write: WriteMessage | undefined;
+  private flow: FlowControl | undefined;
   private readonly outcome = new CopyOutcome();
 
   constructor(
@@ -82,14 +87,20 @@ export class CopyInOperation implements Operation {
     return this.state === 'copying' && this.outcome.error === undefined;
   }
 
-  start(write: WriteMessage): void {
+  start(write: WriteMessage, flow?: FlowControl): void {
     this.write = write;
+    this.flow = flow;
     write(serialize.query(this.sql));
   }
 
   /** One CopyData message. Ignored unless `accepting`. */
   send(chunk: Uint8Array): void {
     if (this.accepting) this.write!(copyDataMessage(chunk));
+  }
+
+  /** Resolves once the data sent so far is within the transport's buffer bound. */
+  writable(): Promise<void> {
+    return this.flow?.writable() ?? Promise.resolve();
   }
 
   /** CopyDone: the data is complete. */
@@ -165,21 +176,57 @@ export class CopyOutOperation implements Operation {
   private pendingBytes = 0;
   private flushScheduled = false;
   private write: WriteMessage | undefined;
+  private flow: FlowControl | undefined;
+  private pendingCancel: (() => Promise<void> | undefined) | undefined;
+  /** Payload bytes received so far (progress, and what a stalled reader has piled up). */
+  receivedBytes = 0;
 
   constructor(
     private readonly sql: string,
     private readonly events: CopyOutEvents,
   ) {}
 
-  start(write: WriteMessage): void {
+  start(write: WriteMessage, flow?: FlowControl): void {
     this.write = write;
+    this.flow = flow;
     write(serialize.query(this.sql));
+  }
+
+  /** The consumer is full: leave the rest in the socket. Undone at the latest by ReadyForQuery. */
+  pauseReading(): void {
+    if (!this.done) this.flow?.pauseReading();
+  }
+
+  resumeReading(): void {
+    // A finished COPY must not resume a later operation's pause.
+    if (!this.done) this.flow?.resumeReading();
+  }
+
+  /**
+   * The consumer gave up: asks the server to stop via `sendCancel` (a CancelRequest) when the
+   * COPY is running, and holds the queue until that request is through, so it cannot land on
+   * the next query. `sendCancel` may decline (return undefined); then the COPY runs to its end.
+   */
+  cancelOnServer(sendCancel: () => Promise<void> | undefined): void {
+    if (this.done) return;
+    // Not started yet: cancel as soon as the server starts sending.
+    if (!this.started) this.pendingCancel = sendCancel;
+    else this.sendCancel(sendCancel);
+  }
+
+  private sendCancel(sendCancel: () => Promise<void> | undefined): void {
+    this.pendingCancel = undefined;
+    // A wrong-direction COPY is already being ended with CopyFail.
+    if (!this.flow || this.outcome.error) return;
+    const sent = sendCancel();
+    if (sent) this.flow.holdQueueUntil(sent);
   }
 
   handleMessage(message: BackendMessage): void {
     switch (message.name) {
       case 'copyOutResponse':
         this.started = true;
+        if (this.pendingCancel) this.sendCancel(this.pendingCancel);
         return;
       case 'copyData':
         this.collect((message as unknown as CopyData).chunk);
@@ -203,6 +250,7 @@ export class CopyOutOperation implements Operation {
 
   /** Keeps a copy of the payload; joined and handed on at the end of this tick (or when large). */
   private collect(chunk: Uint8Array): void {
+    this.receivedBytes += chunk.byteLength;
     if (this.outcome.error) return;
     this.pending.push(chunk);
     this.pendingBytes += chunk.byteLength;

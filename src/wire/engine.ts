@@ -31,7 +31,7 @@ import { Parser } from 'pg-protocol/dist/parser.js';
 import { AuthError, ConnectionError, ProtocolError } from '../core/errors.js';
 import { Authenticator, type AuthMethod } from './authenticator.js';
 import { COPY_DATA, DATA_ROW, decodeCopyData, decodeDataRow, Framer } from './framer.js';
-import type { Operation, TransactionStatus } from './operation.js';
+import type { FlowControl, Operation, TransactionStatus, TransportFlow } from './operation.js';
 
 export interface EngineOptions {
   user: string;
@@ -83,6 +83,11 @@ export interface EngineEvents {
   parameterStatus(name: string, value: string): void;
   /** Every operation finished and nothing waits. */
   drain(): void;
+  /**
+   * The transport's flow control (see FlowControl), handed to streaming operations. Without it
+   * COPY still works, with no back-pressure.
+   */
+  flow?: TransportFlow;
 }
 
 type State = 'new' | 'authenticating' | 'startingUp' | 'ready' | 'closed';
@@ -104,6 +109,11 @@ export class WireEngine {
   private authSent = false;
   private readonly auth: Authenticator;
   private exclusiveRunning = false;
+  /** Whether an operation paused reading; undone when it finishes, whatever it forgot. */
+  private readingPaused = false;
+  private readonly flow: FlowControl;
+  /** While set, waiting operations are not started (see FlowControl.holdQueueUntil). */
+  private hold: Promise<void> | undefined;
 
   processID: number | null = null;
   secretKey: number | null = null;
@@ -118,6 +128,16 @@ export class WireEngine {
     this.refillBelow = Math.floor(this.maxPipeline / 2);
     this.maxPipelineBytes = Math.max(1, options.maxPipelineBytes ?? DEFAULT_MAX_PIPELINE_BYTES);
     this.framer = new Framer(options.maxMessageBytes);
+    this.flow = {
+      pauseReading: () => {
+        if (this.readingPaused || this.state === 'closed' || !events.flow) return;
+        this.readingPaused = true;
+        events.flow.pauseReading();
+      },
+      resumeReading: () => this.resumeReading(),
+      writable: () => events.flow?.writable() ?? Promise.resolve(),
+      holdQueueUntil: (until) => this.holdQueueUntil(until),
+    };
     this.auth = new Authenticator(options, {
       write: (data) => this.events.write(data),
       clientDone: () => this.authDone(),
@@ -216,7 +236,7 @@ export class WireEngine {
   }
 
   private pump(): void {
-    if (!this.authSent || this.state === 'closed') return;
+    if (!this.authSent || this.state === 'closed' || this.hold) return;
     while (
       this.waiting.length > 0 &&
       !this.exclusiveRunning &&
@@ -229,7 +249,7 @@ export class WireEngine {
       this.waiting.shift();
       this.sentBytes = 0;
       try {
-        next.start(this.writeCounted);
+        next.start(this.writeCounted, this.flow);
       } catch (error) {
         next.handleConnectionError(error as Error);
         continue;
@@ -298,6 +318,7 @@ export class WireEngine {
     }
     const head = this.inFlight.shift();
     if (!head) throw new ProtocolError('Received unexpected readyForQuery message from backend.');
+    this.resumeReading();
     this.inFlightBytes -= this.inFlightSizes.shift() ?? 0;
     if (head.exclusive) this.exclusiveRunning = false;
     head.handleReadyForQuery(status);
@@ -326,6 +347,25 @@ export class WireEngine {
     this.auth.handle(message);
   }
 
+  private holdQueueUntil(until: Promise<void>): void {
+    const hold = until.then(
+      () => {},
+      () => {},
+    );
+    this.hold = hold;
+    hold.then(() => {
+      if (this.hold !== hold) return;
+      this.hold = undefined;
+      this.pump();
+    });
+  }
+
+  private resumeReading(): void {
+    if (!this.readingPaused) return;
+    this.readingPaused = false;
+    this.events.flow?.resumeReading();
+  }
+
   /** The client's last authentication message is out: queued queries can follow right behind it. */
   private authDone(): void {
     this.authSent = true;
@@ -345,6 +385,7 @@ export class WireEngine {
     if (this.state === 'closed') return;
     const wasStarting = this.state !== 'ready';
     this.state = 'closed';
+    this.resumeReading();
     const operations = [...this.inFlight, ...this.waiting];
     this.inFlight.length = 0;
     this.waiting.length = 0;

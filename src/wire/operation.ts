@@ -10,6 +10,26 @@ import type { BackendMessage } from 'pg-protocol/dist/messages.js';
 /** Writes one frontend message (already serialised) to the connection. */
 export type WriteMessage = (message: Uint8Array) => void;
 
+/**
+ * The transport's flow control, for an operation that streams (COPY): only the queue head
+ * uses it, so pausing never holds up anyone else's results.
+ */
+export interface FlowControl {
+  /** Stop reading from the transport (the server blocks once the network buffers fill). */
+  pauseReading(): void;
+  resumeReading(): void;
+  /** Resolves once what was written is accepted by the transport below its buffer bound. */
+  writable(): Promise<void>;
+  /**
+   * Operations queued behind this one start only once `until` has settled, even after this
+   * one's ReadyForQuery: a CancelRequest still on its way must find no later query to cancel.
+   */
+  holdQueueUntil(until: Promise<void>): void;
+}
+
+/** The part of FlowControl the driver supplies from its transport. */
+export type TransportFlow = Omit<FlowControl, 'holdQueueUntil'>;
+
 export interface Operation {
   /**
    * An exclusive operation (a cursor, a COPY stream, a custom Submittable) drives the protocol
@@ -19,9 +39,10 @@ export interface Operation {
   readonly exclusive: boolean;
   /**
    * Sends the operation's messages. Throwing here (a parameter that cannot be serialised, a
-   * reused statement name) fails this operation alone: nothing of it was written.
+   * reused statement name) fails this operation alone: nothing of it was written. `flow` is
+   * there when the driver's transport supports flow control.
    */
-  start(write: WriteMessage): void;
+  start(write: WriteMessage, flow?: FlowControl): void;
   /** Every backend message between start and ReadyForQuery that is not connection-level. */
   handleMessage(message: BackendMessage): void;
   /** The operation's ReadyForQuery: it is finished and the next one owns the stream. */

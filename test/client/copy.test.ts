@@ -173,16 +173,43 @@ describe.each(transports)('COPY over %s', (transport) => {
     await client.end();
   });
 
-  it('leaves a copy-out early on break: the rest is drained, the connection stays usable', async () => {
+  it('leaves a copy-out early on break inside a transaction: the rest is drained, the transaction goes on', async () => {
     const client = await connected(transport);
+    await client.query('begin');
     let chunks = 0;
     const copy = client.copyTo('copy (select g from generate_series(1, 200000) g) to stdout');
     for await (const _chunk of copy) {
       if (++chunks === 1) break;
     }
     expect(chunks).toBe(1);
+    // No CancelRequest here: it would abort the caller's transaction.
     expect(await copy.done).toBe(200000);
+    expect(client.getTransactionStatus()).toBe('T');
     expect((await client.query('select 3 as three')).rows).toEqual([{ three: 3 }]);
+    await client.query('commit');
+    await client.end();
+  });
+
+  it('stops the server with a CancelRequest when a copy-out is left early, and no later query is hit', async () => {
+    const client = await connected(transport);
+    let chunks = 0;
+    // Far more than is worth draining: ~1 GB if it ran to its end.
+    const copy = client.copyTo(
+      `copy (select g, repeat('x', 90) from generate_series(1, 10000000) g) to stdout`,
+    );
+    for await (const _chunk of copy) {
+      if (++chunks === 1) break;
+    }
+    expect(chunks).toBe(1);
+    await expect(copy.done).rejects.toMatchObject({ code: '57014' });
+    expect(copy.bytesReceived).toBeLessThan(100 * 1024 * 1024);
+    // The queries right behind run untouched: the cancel was through before they started.
+    const after = await Promise.all([
+      client.query('select pg_sleep(0.05), 3 as three'),
+      client.query('select 4 as four'),
+    ]);
+    expect(after.map((r) => r.rows[0])).toEqual([{ pg_sleep: '', three: 3 }, { four: 4 }]);
+    expect(client.getTransactionStatus()).toBe('I');
     await client.end();
   });
 

@@ -13,6 +13,9 @@ export interface Relay {
   close(): Promise<void>;
 }
 
+/** Unsent bytes towards the client past which the relay stops reading from PostgreSQL. */
+const RELAY_BUFFER_BYTES = 1024 * 1024;
+
 export async function startRelay(target: { host: string; port: number }): Promise<Relay> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -32,15 +35,28 @@ export async function startRelay(target: { host: string; port: number }): Promis
     socket.on('connect', () => {
       for (const chunk of pending.splice(0)) socket.write(chunk);
     });
+    // Back-pressure both ways, as a real proxy: a relay that buffered without bound would hide
+    // whether the client itself stops reading or writing.
     ws.on('message', (data: Buffer, isBinary) => {
       if (!isBinary) return ws.close(1003);
       if (socket.connecting) pending.push(data);
-      else socket.write(data);
+      else if (!socket.write(data)) ws.pause();
     });
-    socket.on('data', (chunk) => ws.send(chunk, { binary: true }));
+    socket.on('drain', () => ws.resume());
+    const sent = () => {
+      if (socket.isPaused() && ws.bufferedAmount <= RELAY_BUFFER_BYTES) socket.resume();
+    };
+    socket.on('data', (chunk) => {
+      ws.send(chunk, { binary: true }, sent);
+      if (ws.bufferedAmount > RELAY_BUFFER_BYTES) socket.pause();
+    });
     socket.on('close', () => ws.close(1000));
     socket.on('error', () => ws.close(1011));
-    ws.on('close', () => socket.destroy());
+    // Bytes the client sent just before closing (a CancelRequest) still reach PostgreSQL.
+    ws.on('close', () => {
+      if (socket.connecting) socket.once('connect', () => socket.destroySoon());
+      else socket.destroySoon();
+    });
   });
   return relay;
 }

@@ -44,10 +44,11 @@ function frontendCodes(written: Uint8Array[], from = 0): string[] {
   return codes;
 }
 
-function harness() {
+function harness(flow?: EngineEvents['flow']) {
   const written: Uint8Array[] = [];
   const fatal: Error[] = [];
   const events: EngineEvents = {
+    flow,
     write: (d) => written.push(d),
     ready: () => {},
     fatal: (e) => fatal.push(e),
@@ -202,5 +203,114 @@ describe('CopyOutOperation on the engine', () => {
     expect(frontendCodes(h.written, mark)).toEqual(['f']);
     h.engine.feed(Buffer.concat([msg('E', Buffer.from('SERROR\0C57014\0Mfailed\0\0')), ready]));
     expect(finished[0]).toMatchObject({ code: 'EDGEPG_USAGE' });
+  });
+});
+
+describe('COPY flow control on the engine', () => {
+  const copyOut = (data: (chunk: Uint8Array) => void = () => {}) =>
+    new CopyOutOperation('copy t to stdout', { data, finished: () => {} });
+  const started = msg('H', Buffer.from([0]), int16(1), int16(0));
+  const end = Buffer.concat([msg('c'), msg('C', 'COPY 1'), ready]);
+
+  function flowLog() {
+    const log: string[] = [];
+    const flow = {
+      pauseReading: () => log.push('pause'),
+      resumeReading: () => log.push('resume'),
+      writable: () => Promise.resolve(),
+    };
+    return { log, flow };
+  }
+
+  it('hands the transport a pause once, and its ReadyForQuery undoes it', () => {
+    const { log, flow } = flowLog();
+    const h = harness(flow);
+    const copy = copyOut();
+    h.engine.submit(copy);
+    h.engine.feed(Buffer.concat([started, msg('d', Buffer.from('1\n'))]));
+    copy.pauseReading();
+    copy.pauseReading();
+    expect(log).toEqual(['pause']);
+    h.engine.feed(end);
+    expect(log).toEqual(['pause', 'resume']);
+    // A late pull of the finished COPY's stream must not touch the next operation's reading.
+    const next = copyOut();
+    h.engine.submit(next);
+    next.pauseReading();
+    copy.resumeReading();
+    copy.pauseReading();
+    expect(log).toEqual(['pause', 'resume', 'pause']);
+    next.resumeReading();
+    expect(log).toEqual(['pause', 'resume', 'pause', 'resume']);
+  });
+
+  it('sends a cancel asked for before the COPY started once it starts, and holds the queue until it is through', async () => {
+    const h = harness();
+    const copy = copyOut();
+    h.engine.submit(copy);
+    const outcomes: Result[] = [];
+    const query = new QueryOperation({ text: 'select 1' }, new TypeOverrides(), new Map(), {
+      resolve: (r) => outcomes.push(r as Result),
+      reject: () => {},
+    });
+    h.engine.submit(query);
+    let release!: () => void;
+    const through = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let requests = 0;
+    copy.cancelOnServer(() => {
+      requests++;
+      return through;
+    });
+    expect(requests).toBe(0);
+    h.engine.feed(started);
+    expect(requests).toBe(1);
+    // The COPY ends before the cancel request is through: the query behind it must wait.
+    const mark = h.written.length;
+    h.engine.feed(end);
+    expect(frontendCodes(h.written, mark)).toEqual([]);
+    release();
+    await through;
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(frontendCodes(h.written, mark)).toEqual(['Q']);
+    // A cancel that is declined (undefined) holds nothing.
+    const declined = copyOut();
+    h.engine.submit(declined);
+    h.engine.feed(Buffer.concat([msg('C', 'SELECT 1'), ready, started]));
+    expect(outcomes).toHaveLength(1);
+    declined.cancelOnServer(() => undefined);
+    h.engine.feed(end);
+    h.engine.submit(
+      new QueryOperation({ text: 'select 2' }, new TypeOverrides(), new Map(), {
+        resolve: () => {},
+        reject: () => {},
+      }),
+    );
+    expect(frontendCodes(h.written).at(-1)).toBe('Q');
+    expect(h.fatal).toEqual([]);
+  });
+
+  it('resumes reading when the connection fails under a paused COPY', () => {
+    const { log, flow } = flowLog();
+    const h = harness(flow);
+    const copy = copyOut();
+    h.engine.submit(copy);
+    h.engine.feed(started);
+    copy.pauseReading();
+    h.engine.closed(false);
+    expect(log).toEqual(['pause', 'resume']);
+  });
+
+  it('counts the payload bytes received', () => {
+    const h = harness();
+    const copy = copyOut();
+    h.engine.submit(copy);
+    h.engine.feed(Buffer.concat([started, msg('d', Buffer.from('12\n')), msg('d', Buffer.from('345\n'))]));
+    expect(copy.receivedBytes).toBe(7);
+    // Without flow control (a driver that has none) pausing is a no-op, not an error.
+    copy.pauseReading();
+    h.engine.feed(end);
   });
 });
