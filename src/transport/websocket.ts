@@ -118,6 +118,42 @@ export async function openWebSocket(
   socket.binaryType = 'arraybuffer';
   const ws = socket;
 
+  // The listeners go on before the handshake ends: `ws` can emit a message in the same tick as
+  // 'open' (bytes that came with the upgrade response), before an awaiting caller could attach
+  // one, and it would be lost. What arrives before the caller holds the transport is replayed
+  // right after, in a macrotask, so the caller has wired up its engine by then.
+  let early: (() => void)[] | undefined = [];
+  const deliver = (event: () => void) => {
+    if (early) early.push(event);
+    else event();
+  };
+  let closed = false;
+  let failure: Error | undefined;
+  ws.addEventListener('message', (event) => {
+    const { data } = event;
+    deliver(() => {
+      if (data instanceof ArrayBuffer) handlers.data(new Uint8Array(data));
+      else if (ArrayBuffer.isView(data))
+        handlers.data(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      else {
+        failure = new ConnectionError(
+          'Received a text frame on the database WebSocket; only binary frames are valid',
+        );
+        ws.close(1003, 'binary frames only');
+      }
+    });
+  });
+  ws.addEventListener('error', (event) => {
+    failure ??= new ConnectionError(`WebSocket error: ${describeEvent(event)}`);
+  });
+  ws.addEventListener('close', () =>
+    deliver(() => {
+      if (closed) return;
+      closed = true;
+      handlers.close(failure);
+    }),
+  );
+
   await new Promise<void>((resolve, reject) => {
     if (ws.readyState === 1) return resolve();
     let settled = false;
@@ -141,28 +177,12 @@ export async function openWebSocket(
     });
   });
 
-  let closed = false;
-  let failure: Error | undefined;
-  ws.addEventListener('message', (event) => {
-    const { data } = event;
-    if (data instanceof ArrayBuffer) handlers.data(new Uint8Array(data));
-    else if (ArrayBuffer.isView(data))
-      handlers.data(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    else {
-      failure = new ConnectionError(
-        'Received a text frame on the database WebSocket; only binary frames are valid',
-      );
-      ws.close(1003, 'binary frames only');
-    }
-  });
-  ws.addEventListener('error', (event) => {
-    failure ??= new ConnectionError(`WebSocket error: ${describeEvent(event)}`);
-  });
-  ws.addEventListener('close', () => {
-    if (closed) return;
-    closed = true;
-    handlers.close(failure);
-  });
+  // A failed handshake rejected above; its queued events are never replayed.
+  setTimeout(() => {
+    const queued = early ?? [];
+    early = undefined;
+    for (const event of queued) event();
+  }, 0);
 
   /** One pending wait shared by every writer, settled by polling `bufferedAmount`. */
   let draining: Promise<void> | undefined;
