@@ -1,0 +1,76 @@
+/**
+ * kysely 0.29 from npm over edgepg linked as `@neondatabase/serverless`: kysely-neon over HTTP
+ * (the local server's /sql), and Kysely's PostgresDialect on a Neon Pool over WebSocket with
+ * pg-cursor for `.stream()`.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { recordResults } from '../support/results.js';
+import { type OrmEnv, startOrmEnv } from './env.js';
+import {
+  CREATE_PERSON,
+  connectionScenarios,
+  type KyDatabase,
+  type KyselyContext,
+  type KyselyModule,
+  sharedScenarios,
+} from './kysely/scenarios.js';
+
+type Neon = typeof import('@neondatabase/serverless');
+
+let env: OrmEnv;
+let neon: Neon;
+let kysely: KyselyModule;
+let Cursor: typeof import('pg-cursor');
+
+const block = recordResults('orms-kysely', async () => {
+  env = await startOrmEnv();
+  neon = await import('@neondatabase/serverless');
+  kysely = await import('kysely');
+  Cursor = (await import('pg-cursor')).default;
+});
+afterAll(() => env?.close());
+
+/** Opens a Kysely for one block, creating the table through it, and destroys it afterwards. */
+function useKysely(make: () => Promise<import('kysely').Dialect>): () => KyselyContext {
+  let db: import('kysely').Kysely<KyDatabase> | undefined;
+  beforeAll(async () => {
+    db = new kysely.Kysely<KyDatabase>({ dialect: await make() });
+    for (const statement of CREATE_PERSON) await kysely.sql.raw(statement).execute(db);
+  });
+  afterAll(() => db?.destroy());
+  return () => {
+    if (!db) throw new Error('useKysely: not set up');
+    return { db, kysely };
+  };
+}
+
+block('kysely-neon', 'http', () => {
+  const ctx = useKysely(async () => {
+    const { NeonDialect } = await import('kysely-neon');
+    return new NeonDialect({ neon: neon.neon(env.serverUrl) });
+  });
+  sharedScenarios(ctx);
+
+  it('refuses interactive transactions, as kysely-neon documents for HTTP', async () => {
+    await expect(
+      ctx()
+        .db.transaction()
+        .execute(async () => undefined),
+    ).rejects.toThrow();
+  });
+});
+
+block('kysely PostgresDialect (Neon Pool)', 'ws', () => {
+  const ctx = useKysely(async () => {
+    const pool = new neon.Pool({ connectionString: env.serverUrl, max: 4 });
+    // Type-level gap (runtime is fine): edgepg declares `Client.processID: number | null` (null until
+    // connected, as pg sets it), while Kysely's PostgresPool wants `number | undefined`; pg's and
+    // Neon's typings declare no processID at all, so theirs fit. Hence the cast.
+    return new kysely.PostgresDialect({
+      pool: pool as unknown as import('kysely').PostgresPool,
+      cursor: Cursor,
+    });
+  });
+  sharedScenarios(ctx);
+  connectionScenarios(ctx);
+});

@@ -1,0 +1,93 @@
+/**
+ * Prisma 7 (query compiler, driver adapters) from npm over edgepg linked as
+ * `@neondatabase/serverless`: PrismaNeonHttp through the local server's /sql and PrismaNeon through
+ * its WebSocket endpoint. The client is generated offline in the set-up.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { recordResults } from '../support/results.js';
+import { FIXTURE_DIR, type OrmEnv, startOrmEnv } from './env.js';
+import {
+  CREATE_TABLES,
+  connectionScenarios,
+  httpErrorScenario,
+  type PrismaContext,
+  sharedScenarios,
+} from './prisma/scenarios.js';
+
+type Generated = typeof import('./generated/prisma/client.js');
+
+let env: OrmEnv;
+let generated: Generated;
+
+/**
+ * `prisma generate` offline: the CLI insists on a schema-engine binary before any command (it does
+ * not use it to generate), and only Prisma's CDN hosts it; naming any existing file skips the download.
+ */
+export function generatePrismaClient(): void {
+  execFileSync(join(FIXTURE_DIR, 'node_modules', '.bin', 'prisma'), ['generate'], {
+    cwd: FIXTURE_DIR,
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 120_000,
+  });
+  if (!existsSync(join(FIXTURE_DIR, 'generated', 'prisma', 'client.ts')))
+    throw new Error('prisma generate wrote no client');
+}
+
+const block = recordResults('orms-prisma', async () => {
+  env = await startOrmEnv();
+  generatePrismaClient();
+  generated = await import('./generated/prisma/client.js');
+  const neon = await import('@neondatabase/serverless');
+  const pool = new neon.Pool({ connectionString: env.serverUrl });
+  try {
+    for (const statement of CREATE_TABLES) await pool.query(statement);
+  } finally {
+    await pool.end();
+  }
+});
+afterAll(() => env?.close());
+
+function usePrisma(makeAdapter: () => Promise<SqlDriverAdapterFactory>) {
+  let ctx: PrismaContext | undefined;
+  beforeAll(async () => {
+    const prisma = new generated.PrismaClient({ adapter: await makeAdapter() });
+    // Each block starts from empty tables.
+    await prisma.post.deleteMany();
+    await prisma.author.deleteMany();
+    ctx = { prisma, errors: generated.Prisma };
+  });
+  afterAll(() => ctx?.prisma.$disconnect());
+  return (): PrismaContext => {
+    if (!ctx) throw new Error('usePrisma: not set up');
+    return ctx;
+  };
+}
+
+block('Prisma @prisma/adapter-neon (PrismaNeonHttp)', 'http', () => {
+  const ctx = usePrisma(async () => {
+    const { PrismaNeonHttp } = await import('@prisma/adapter-neon');
+    return new PrismaNeonHttp(env.serverUrl, {});
+  });
+  sharedScenarios(ctx);
+  httpErrorScenario(ctx);
+
+  it('refuses interactive transactions, as the adapter does for HTTP', async () => {
+    await expect(ctx().prisma.$transaction(async () => undefined)).rejects.toThrow(
+      /not supported in HTTP mode/i,
+    );
+  });
+});
+
+block('Prisma @prisma/adapter-neon (PrismaNeon)', 'ws', () => {
+  const ctx = usePrisma(async () => {
+    const { PrismaNeon } = await import('@prisma/adapter-neon');
+    return new PrismaNeon({ connectionString: env.serverUrl, max: 4 });
+  });
+  sharedScenarios(ctx);
+  connectionScenarios(ctx);
+});
