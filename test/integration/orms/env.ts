@@ -4,7 +4,10 @@
  * `dist/` in front of the test PostgreSQL for HTTP and WebSocket, and Neon's documented
  * local-endpoint settings on the shared `neonConfig`. TCP goes straight to PostgreSQL.
  */
-import { dirname } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectionString, credentials, pgInfo } from '../../setup/pg.js';
 import { installFixture } from '../../support/npm-fixture.js';
@@ -19,9 +22,15 @@ export interface OrmEnv {
   close(): Promise<void>;
 }
 
-/** Installs the fixture, starts the built local server and points `neonConfig` at it. */
-export async function startOrmEnv(): Promise<OrmEnv> {
+/**
+ * Installs the fixture, starts the built local server and points `neonConfig` at it. Suites of
+ * `pg` consumers use `pgOnly`: they leave `neonConfig` alone, as a pg app does (`pg` and
+ * `@neondatabase/serverless` are one module here, and its socket settings would send them over
+ * WebSocket).
+ */
+export async function startOrmEnv(options: { pgOnly?: boolean } = {}): Promise<OrmEnv> {
   installFixture(FIXTURE_DIR);
+  if (options.pgOnly) return { serverUrl: '', postgresUrl: connectionString(), close: async () => {} };
   const { startServer } = await import('../../../dist/server.js');
   const { neonConfig } = await import('@neondatabase/serverless');
   const { WebSocket } = await import('ws');
@@ -42,4 +51,49 @@ export async function startOrmEnv(): Promise<OrmEnv> {
     postgresUrl: connectionString(),
     close: () => server.close(),
   };
+}
+
+const PRISMA_OUT = join(FIXTURE_DIR, 'generated', 'prisma');
+const PRISMA_STAMP = join(PRISMA_OUT, '.schema-hash');
+
+function prismaSchemaHash(): string {
+  const pkg = readFileSync(join(FIXTURE_DIR, 'node_modules', 'prisma', 'package.json'));
+  const schema = readFileSync(join(FIXTURE_DIR, 'prisma', 'schema.prisma'));
+  return createHash('sha256').update(pkg).update(schema).digest('hex');
+}
+
+/**
+ * `prisma generate`, offline, once per schema (several test files need the client; a lock
+ * directory keeps them from writing it at the same time). The CLI insists on a schema-engine
+ * binary before any command although generate does not use it, and only Prisma's CDN hosts it:
+ * naming any existing file (here the node binary) skips the download.
+ */
+export function generatePrismaClient(): void {
+  const hash = prismaSchemaHash();
+  const fresh = () => existsSync(PRISMA_STAMP) && readFileSync(PRISMA_STAMP, 'utf8') === hash;
+  if (fresh()) return;
+  const lock = join(FIXTURE_DIR, '.prisma-generate-lock');
+  for (let waited = 0; ; waited += 100) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (waited > 120_000) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+      if (fresh()) return;
+    }
+  }
+  try {
+    if (fresh()) return;
+    execFileSync(join(FIXTURE_DIR, 'node_modules', '.bin', 'prisma'), ['generate'], {
+      cwd: FIXTURE_DIR,
+      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 120_000,
+    });
+    if (!existsSync(join(PRISMA_OUT, 'client.ts'))) throw new Error('prisma generate wrote no client');
+    writeFileSync(PRISMA_STAMP, hash);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }

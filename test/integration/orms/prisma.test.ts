@@ -3,13 +3,10 @@
  * `@neondatabase/serverless`: PrismaNeonHttp through the local server's /sql and PrismaNeon through
  * its WebSocket endpoint. The client is generated offline in the set-up.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { recordResults } from '../support/results.js';
-import { FIXTURE_DIR, type OrmEnv, startOrmEnv } from './env.js';
+import { generatePrismaClient, type OrmEnv, startOrmEnv } from './env.js';
 import {
   CREATE_TABLES,
   connectionScenarios,
@@ -22,21 +19,6 @@ type Generated = typeof import('./generated/prisma/client.js');
 
 let env: OrmEnv;
 let generated: Generated;
-
-/**
- * `prisma generate` offline: the CLI insists on a schema-engine binary before any command (it does
- * not use it to generate), and only Prisma's CDN hosts it; naming any existing file skips the download.
- */
-export function generatePrismaClient(): void {
-  execFileSync(join(FIXTURE_DIR, 'node_modules', '.bin', 'prisma'), ['generate'], {
-    cwd: FIXTURE_DIR,
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    timeout: 120_000,
-  });
-  if (!existsSync(join(FIXTURE_DIR, 'generated', 'prisma', 'client.ts')))
-    throw new Error('prisma generate wrote no client');
-}
 
 const block = recordResults('orms-prisma', async () => {
   env = await startOrmEnv();

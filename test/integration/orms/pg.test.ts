@@ -1,0 +1,155 @@
+/**
+ * The `pg` consumers over TCP with `pg` linked to edgepg (this repository): drizzle-orm
+ * node-postgres, Kysely's PostgresDialect on a pg Pool (pg-cursor streaming), Prisma's
+ * @prisma/adapter-pg and pg-cursor itself. No neonConfig here: these apps know only pg.
+ */
+import { join } from 'node:path';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { recordResults } from '../support/results.js';
+import {
+  type AnyPgDatabase,
+  type DrizzleContext,
+  sharedScenarios as drizzleShared,
+  transactionScenarios as drizzleTransactions,
+} from './drizzle/scenarios.js';
+import { FIXTURE_DIR, generatePrismaClient, type OrmEnv, startOrmEnv } from './env.js';
+import {
+  CREATE_PERSON,
+  type KyDatabase,
+  connectionScenarios as kyselyConnection,
+  sharedScenarios as kyselyShared,
+} from './kysely/scenarios.js';
+import { type CursorClass, type CursorClient, cursorScenarios } from './pg/cursor-scenarios.js';
+import {
+  CREATE_TABLES,
+  type PrismaContext,
+  connectionScenarios as prismaConnection,
+  sharedScenarios as prismaShared,
+} from './prisma/scenarios.js';
+
+type Pg = typeof import('pg').default;
+
+let env: OrmEnv;
+let pg: Pg;
+let Cursor: CursorClass;
+
+/** Its own database: the same tables as the HTTP/WebSocket suites, which run in parallel. */
+let url: string;
+
+const block = recordResults('orms-pg', async () => {
+  env = await startOrmEnv({ pgOnly: true });
+  pg = (await import('pg')).default;
+  Cursor = (await import('pg-cursor')).default;
+  url = await freshDatabase('edgepg_orms_pg');
+});
+
+async function freshDatabase(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: env.postgresUrl });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const at = new URL(env.postgresUrl);
+  at.pathname = `/${name}`;
+  return at.toString();
+}
+afterAll(() => env?.close());
+
+block('drizzle-orm node-postgres', 'tcp', () => {
+  let pool: InstanceType<Pg['Pool']>;
+  let drizzle: typeof import('drizzle-orm/node-postgres');
+  let ctxValue: DrizzleContext;
+  beforeAll(async () => {
+    drizzle = await import('drizzle-orm/node-postgres');
+    const schema = await import('./drizzle/schema.js');
+    pool = new pg.Pool({ connectionString: url, max: 4 });
+    await pool.query(schema.CREATE_ITEMS);
+    ctxValue = {
+      db: drizzle.drizzle({ client: pool }) as unknown as AnyPgDatabase,
+      orm: await import('drizzle-orm'),
+      schema,
+    };
+  });
+  afterAll(() => pool?.end());
+  const ctx = () => ctxValue;
+  drizzleShared(ctx);
+  drizzleTransactions(ctx);
+
+  it('migrates a fresh database with the node-postgres migrator, and a second run is a no-op', async () => {
+    const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+    const migPool = new pg.Pool({ connectionString: await freshDatabase('edgepg_drizzle_mig_tcp') });
+    try {
+      const migrated = drizzle.drizzle({ client: migPool });
+      const folder = join(FIXTURE_DIR, 'drizzle', 'migrations');
+      await migrate(migrated, { migrationsFolder: folder });
+      await migrate(migrated, { migrationsFolder: folder });
+      const { rows } = await migPool.query('select label from drz_migrated order by id');
+      expect(rows).toEqual([{ label: 'from 0000' }, { label: 'from 0001' }]);
+      const journal = await migPool.query('select count(*)::int as n from drizzle.__drizzle_migrations');
+      expect(journal.rows).toEqual([{ n: 2 }]);
+    } finally {
+      await migPool.end();
+    }
+  });
+});
+
+block('kysely PostgresDialect (pg Pool)', 'tcp', () => {
+  let ctxValue: { db: import('kysely').Kysely<KyDatabase>; kysely: typeof import('kysely') } | undefined;
+  beforeAll(async () => {
+    const kysely = await import('kysely');
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    // See kysely.test.ts: edgepg's `processID: number | null` against Kysely's `number | undefined`.
+    const dialect = new kysely.PostgresDialect({
+      pool: pool as unknown as import('kysely').PostgresPool,
+      cursor: Cursor,
+    });
+    const db = new kysely.Kysely<KyDatabase>({ dialect });
+    for (const statement of CREATE_PERSON) await kysely.sql.raw(statement).execute(db);
+    ctxValue = { db, kysely };
+  });
+  afterAll(() => ctxValue?.db.destroy());
+  const ctx = () => {
+    if (!ctxValue) throw new Error('not set up');
+    return ctxValue;
+  };
+  kyselyShared(ctx);
+  kyselyConnection(ctx);
+});
+
+block('Prisma @prisma/adapter-pg (PrismaPg)', 'tcp', () => {
+  let ctxValue: PrismaContext | undefined;
+  beforeAll(async () => {
+    generatePrismaClient();
+    const generated = await import('./generated/prisma/client.js');
+    const { PrismaPg } = await import('@prisma/adapter-pg');
+    const pool = new pg.Pool({ connectionString: url });
+    try {
+      for (const statement of CREATE_TABLES) await pool.query(statement);
+    } finally {
+      await pool.end();
+    }
+    const adapter: SqlDriverAdapterFactory = new PrismaPg({ connectionString: url, max: 4 });
+    ctxValue = { prisma: new generated.PrismaClient({ adapter }), errors: generated.Prisma };
+  });
+  afterAll(() => ctxValue?.prisma.$disconnect());
+  const ctx = () => {
+    if (!ctxValue) throw new Error('not set up');
+    return ctxValue;
+  };
+  prismaShared(ctx);
+  prismaConnection(ctx);
+});
+
+block('pg-cursor', 'tcp', () => {
+  let client: InstanceType<Pg['Client']>;
+  beforeAll(async () => {
+    client = new pg.Client({ connectionString: url });
+    await client.connect();
+  });
+  afterAll(() => client?.end());
+  cursorScenarios(() => ({ client: client as unknown as CursorClient, Cursor }));
+});
