@@ -13,7 +13,7 @@ import {
   sharedScenarios,
   transactionScenarios,
 } from './drizzle/scenarios.js';
-import { FIXTURE_DIR, type OrmEnv, startOrmEnv } from './env.js';
+import { FIXTURE_DIR, type OrmEnv, pinned, startOrmEnv } from './env.js';
 
 type Neon = typeof import('@neondatabase/serverless');
 
@@ -53,7 +53,7 @@ async function checkMigrated(db: AnyPgDatabase): Promise<void> {
   expect((journal as unknown as { rows: { n: number }[] }).rows[0].n).toBe(2);
 }
 
-block('drizzle-orm neon-http', 'http', () => {
+block({ consumer: pinned('drizzle-orm'), transport: 'http', via: 'drizzle-orm/neon-http' }, () => {
   let db: import('drizzle-orm/neon-http').NeonHttpDatabase;
   let drizzle: typeof import('drizzle-orm/neon-http');
   beforeAll(async () => {
@@ -116,7 +116,7 @@ block('drizzle-orm neon-http', 'http', () => {
   });
 });
 
-block('drizzle-orm neon-serverless', 'ws', () => {
+block({ consumer: pinned('drizzle-orm'), transport: 'ws', via: 'drizzle-orm/neon-serverless' }, () => {
   let pool: InstanceType<Neon['Pool']>;
   let db: import('drizzle-orm/neon-serverless').NeonDatabase;
   let drizzle: typeof import('drizzle-orm/neon-serverless');

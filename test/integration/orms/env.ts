@@ -14,6 +14,17 @@ import { installFixture } from '../../support/npm-fixture.js';
 
 export const FIXTURE_DIR = dirname(fileURLToPath(import.meta.url));
 
+const FIXTURE_DEPENDENCIES: Record<string, string> = JSON.parse(
+  readFileSync(join(FIXTURE_DIR, 'package.json'), 'utf8'),
+).dependencies;
+
+/** `name version` as pinned in the fixture's package.json, for the results table. */
+export function pinned(name: string): string {
+  const version = FIXTURE_DEPENDENCIES[name];
+  if (!version) throw new Error(`${name} is not a dependency of the ORM fixture`);
+  return `${name} ${version}`;
+}
+
 export interface OrmEnv {
   /** A connection string for the local server: `neon()` over HTTP and `Pool` over WebSocket. */
   serverUrl: string;

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { recordResults } from '../support/results.js';
-import { type OrmEnv, startOrmEnv } from './env.js';
+import { type OrmEnv, pinned, startOrmEnv } from './env.js';
 import {
   CREATE_PERSON,
   connectionScenarios,
@@ -44,7 +44,7 @@ function useKysely(make: () => Promise<import('kysely').Dialect>): () => KyselyC
   };
 }
 
-block('kysely-neon', 'http', () => {
+block({ consumer: pinned('kysely'), transport: 'http', via: pinned('kysely-neon') }, () => {
   const ctx = useKysely(async () => {
     const { NeonDialect } = await import('kysely-neon');
     return new NeonDialect({ neon: neon.neon(env.serverUrl) });
@@ -60,7 +60,7 @@ block('kysely-neon', 'http', () => {
   });
 });
 
-block('kysely PostgresDialect (Neon Pool)', 'ws', () => {
+block({ consumer: pinned('kysely'), transport: 'ws', via: 'PostgresDialect + Neon Pool' }, () => {
   const ctx = useKysely(async () => {
     const pool = new neon.Pool({ connectionString: env.serverUrl, max: 4 });
     // Type-level gap (runtime is fine): edgepg declares `Client.processID: number | null` (null until

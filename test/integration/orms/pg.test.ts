@@ -13,7 +13,7 @@ import {
   sharedScenarios as drizzleShared,
   transactionScenarios as drizzleTransactions,
 } from './drizzle/scenarios.js';
-import { FIXTURE_DIR, generatePrismaClient, type OrmEnv, startOrmEnv } from './env.js';
+import { FIXTURE_DIR, generatePrismaClient, type OrmEnv, pinned, startOrmEnv } from './env.js';
 import {
   CREATE_PERSON,
   type KyDatabase,
@@ -59,7 +59,7 @@ async function freshDatabase(name: string): Promise<string> {
 }
 afterAll(() => env?.close());
 
-block('drizzle-orm node-postgres', 'tcp', () => {
+block({ consumer: pinned('drizzle-orm'), transport: 'tcp', via: 'drizzle-orm/node-postgres' }, () => {
   let pool: InstanceType<Pg['Pool']>;
   let drizzle: typeof import('drizzle-orm/node-postgres');
   let ctxValue: DrizzleContext;
@@ -97,7 +97,7 @@ block('drizzle-orm node-postgres', 'tcp', () => {
   });
 });
 
-block('kysely PostgresDialect (pg Pool)', 'tcp', () => {
+block({ consumer: pinned('kysely'), transport: 'tcp', via: 'PostgresDialect + pg.Pool' }, () => {
   let ctxValue: { db: import('kysely').Kysely<KyDatabase>; kysely: typeof import('kysely') } | undefined;
   beforeAll(async () => {
     const kysely = await import('kysely');
@@ -120,31 +120,34 @@ block('kysely PostgresDialect (pg Pool)', 'tcp', () => {
   kyselyConnection(ctx);
 });
 
-block('Prisma @prisma/adapter-pg (PrismaPg)', 'tcp', () => {
-  let ctxValue: PrismaContext | undefined;
-  beforeAll(async () => {
-    generatePrismaClient();
-    const generated = await import('./generated/prisma/client.js');
-    const { PrismaPg } = await import('@prisma/adapter-pg');
-    const pool = new pg.Pool({ connectionString: url });
-    try {
-      for (const statement of CREATE_TABLES) await pool.query(statement);
-    } finally {
-      await pool.end();
-    }
-    const adapter: SqlDriverAdapterFactory = new PrismaPg({ connectionString: url, max: 4 });
-    ctxValue = { prisma: new generated.PrismaClient({ adapter }), errors: generated.Prisma };
-  });
-  afterAll(() => ctxValue?.prisma.$disconnect());
-  const ctx = () => {
-    if (!ctxValue) throw new Error('not set up');
-    return ctxValue;
-  };
-  prismaShared(ctx);
-  prismaConnection(ctx);
-});
+block(
+  { consumer: pinned('prisma'), transport: 'tcp', via: `${pinned('@prisma/adapter-pg')} PrismaPg` },
+  () => {
+    let ctxValue: PrismaContext | undefined;
+    beforeAll(async () => {
+      generatePrismaClient();
+      const generated = await import('./generated/prisma/client.js');
+      const { PrismaPg } = await import('@prisma/adapter-pg');
+      const pool = new pg.Pool({ connectionString: url });
+      try {
+        for (const statement of CREATE_TABLES) await pool.query(statement);
+      } finally {
+        await pool.end();
+      }
+      const adapter: SqlDriverAdapterFactory = new PrismaPg({ connectionString: url, max: 4 });
+      ctxValue = { prisma: new generated.PrismaClient({ adapter }), errors: generated.Prisma };
+    });
+    afterAll(() => ctxValue?.prisma.$disconnect());
+    const ctx = () => {
+      if (!ctxValue) throw new Error('not set up');
+      return ctxValue;
+    };
+    prismaShared(ctx);
+    prismaConnection(ctx);
+  },
+);
 
-block('pg-cursor', 'tcp', () => {
+block({ consumer: pinned('pg-cursor'), transport: 'tcp', via: 'pg.Client' }, () => {
   let client: InstanceType<Pg['Client']>;
   beforeAll(async () => {
     client = new pg.Client({ connectionString: url });

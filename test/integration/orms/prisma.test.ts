@@ -6,7 +6,7 @@
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { recordResults } from '../support/results.js';
-import { generatePrismaClient, type OrmEnv, startOrmEnv } from './env.js';
+import { generatePrismaClient, type OrmEnv, pinned, startOrmEnv } from './env.js';
 import {
   CREATE_TABLES,
   connectionScenarios,
@@ -50,26 +50,32 @@ function usePrisma(makeAdapter: () => Promise<SqlDriverAdapterFactory>) {
   };
 }
 
-block('Prisma @prisma/adapter-neon (PrismaNeonHttp)', 'http', () => {
-  const ctx = usePrisma(async () => {
-    const { PrismaNeonHttp } = await import('@prisma/adapter-neon');
-    return new PrismaNeonHttp(env.serverUrl, {});
-  });
-  sharedScenarios(ctx);
-  httpErrorScenario(ctx);
+block(
+  { consumer: pinned('prisma'), transport: 'http', via: `${pinned('@prisma/adapter-neon')} PrismaNeonHttp` },
+  () => {
+    const ctx = usePrisma(async () => {
+      const { PrismaNeonHttp } = await import('@prisma/adapter-neon');
+      return new PrismaNeonHttp(env.serverUrl, {});
+    });
+    sharedScenarios(ctx);
+    httpErrorScenario(ctx);
 
-  it('refuses interactive transactions, as the adapter does for HTTP', async () => {
-    await expect(ctx().prisma.$transaction(async () => undefined)).rejects.toThrow(
-      /not supported in HTTP mode/i,
-    );
-  });
-});
+    it('refuses interactive transactions, as the adapter does for HTTP', async () => {
+      await expect(ctx().prisma.$transaction(async () => undefined)).rejects.toThrow(
+        /not supported in HTTP mode/i,
+      );
+    });
+  },
+);
 
-block('Prisma @prisma/adapter-neon (PrismaNeon)', 'ws', () => {
-  const ctx = usePrisma(async () => {
-    const { PrismaNeon } = await import('@prisma/adapter-neon');
-    return new PrismaNeon({ connectionString: env.serverUrl, max: 4 });
-  });
-  sharedScenarios(ctx);
-  connectionScenarios(ctx);
-});
+block(
+  { consumer: pinned('prisma'), transport: 'ws', via: `${pinned('@prisma/adapter-neon')} PrismaNeon` },
+  () => {
+    const ctx = usePrisma(async () => {
+      const { PrismaNeon } = await import('@prisma/adapter-neon');
+      return new PrismaNeon({ connectionString: env.serverUrl, max: 4 });
+    });
+    sharedScenarios(ctx);
+    connectionScenarios(ctx);
+  },
+);

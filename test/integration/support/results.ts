@@ -4,7 +4,7 @@
  * `scripts/integration-table.mjs` renders. A row is written only when every test of the block ran
  * (a `-t` filter or `.only` leaves the previous results alone), so the file always describes a full run.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe } from 'vitest';
@@ -16,6 +16,14 @@ export interface ResultRow {
   transport: string;
   status: 'pass' | 'fail';
   tests: number;
+  /** Optional: the driver, adapter or dialect the consumer used for this transport. */
+  via?: string;
+}
+
+export interface BlockSpec {
+  consumer: string;
+  transport: Transport;
+  via?: string;
 }
 
 interface TaskLike {
@@ -32,11 +40,11 @@ function tests(task: TaskLike): TaskLike[] {
 }
 
 /** The row for a finished block, or undefined when some of its tests were filtered out of this run. */
-export function rowFor(consumer: string, transport: string, block: TaskLike): ResultRow | undefined {
+export function rowFor(spec: BlockSpec, block: TaskLike): ResultRow | undefined {
   const all = tests(block);
   if (all.some((t) => t.mode !== 'run')) return undefined;
   const passed = all.every((t) => t.result?.state === 'pass') && block.result?.state !== 'fail';
-  return { consumer, transport, status: passed && all.length > 0 ? 'pass' : 'fail', tests: all.length };
+  return { ...spec, status: passed && all.length > 0 ? 'pass' : 'fail', tests: all.length };
 }
 
 /**
@@ -48,8 +56,8 @@ export function recordResults(
   suite: string,
   setup: () => Promise<void>,
   setupTimeoutMs = 10 * 60_000,
-): (consumer: string, transport: Transport, body: () => void) => void {
-  const blocks: { consumer: string; transport: Transport; name: string }[] = [];
+): (spec: BlockSpec, body: () => void) => void {
+  const blocks: { spec: BlockSpec; name: string }[] = [];
   let setupFailed = false;
   beforeAll(async () => {
     try {
@@ -62,23 +70,26 @@ export function recordResults(
   // biome-ignore lint/correctness/noEmptyPattern: vitest requires a destructuring pattern for the context argument
   afterAll(({}, file) => {
     const rows: ResultRow[] = [];
-    for (const { consumer, transport, name } of blocks) {
+    for (const { spec, name } of blocks) {
       const block = (file.tasks as TaskLike[] as (TaskLike & { name: string })[]).find(
         (t) => t.name === name,
       );
       const row = setupFailed
-        ? { consumer, transport, status: 'fail' as const, tests: block ? tests(block).length : 0 }
-        : block && rowFor(consumer, transport, block);
+        ? { ...spec, status: 'fail' as const, tests: block ? tests(block).length : 0 }
+        : block && rowFor(spec, block);
       // Part of the file was filtered out of this run: keep the previous full run's results.
       if (!row) return;
       rows.push(row);
     }
     mkdirSync(RESULTS_DIR, { recursive: true });
-    writeFileSync(join(RESULTS_DIR, `${suite}.json`), `${JSON.stringify(rows, null, 2)}\n`);
+    // Written aside and renamed: the README check may read the folder while suites are finishing.
+    const target = join(RESULTS_DIR, `${suite}.json`);
+    writeFileSync(`${target}.${process.pid}.tmp`, `${JSON.stringify(rows, null, 2)}\n`);
+    renameSync(`${target}.${process.pid}.tmp`, target);
   });
-  return (consumer, transport, body) => {
-    const name = `${consumer} over ${transport}`;
-    blocks.push({ consumer, transport, name });
+  return (spec, body) => {
+    const name = `${spec.consumer}${spec.via ? ` (${spec.via})` : ''} over ${spec.transport}`;
+    blocks.push({ spec, name });
     describe(name, body);
   };
 }
