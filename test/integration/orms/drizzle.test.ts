@@ -13,6 +13,7 @@ import {
   sharedScenarios,
   transactionScenarios,
 } from './drizzle/scenarios.js';
+import { createItems, makeSchema } from './drizzle/schema.js';
 import { FIXTURE_DIR, type OrmEnv, pinned, startOrmEnv } from './env.js';
 
 type Neon = typeof import('@neondatabase/serverless');
@@ -26,7 +27,7 @@ const block = recordResults('orms-drizzle', async () => {
   env = await startOrmEnv();
   neon = await import('@neondatabase/serverless');
   orm = await import('drizzle-orm');
-  schema = await import('./drizzle/schema.js');
+  schema = makeSchema(await import('drizzle-orm/pg-core'));
 });
 afterAll(() => env?.close());
 
@@ -59,8 +60,7 @@ block({ consumer: pinned('drizzle-orm'), transport: 'http', via: 'drizzle-orm/ne
   beforeAll(async () => {
     drizzle = await import('drizzle-orm/neon-http');
     const sql = neon.neon(env.serverUrl);
-    await sql.query(schema.CREATE_ITEMS.split(';')[0]);
-    await sql.query(schema.CREATE_ITEMS.split(';')[1]);
+    for (const statement of createItems().split(';')) await sql.query(statement);
     db = drizzle.drizzle({ client: sql });
   });
   const ctx = (): DrizzleContext => ({ db: db as unknown as AnyPgDatabase, orm, schema });
@@ -123,7 +123,7 @@ block({ consumer: pinned('drizzle-orm'), transport: 'ws', via: 'drizzle-orm/neon
   beforeAll(async () => {
     drizzle = await import('drizzle-orm/neon-serverless');
     pool = new neon.Pool({ connectionString: env.serverUrl, max: 4 });
-    await pool.query(schema.CREATE_ITEMS);
+    await pool.query(createItems());
     db = drizzle.drizzle({ client: pool });
   });
   afterAll(() => pool?.end());

@@ -18,11 +18,15 @@ const FIXTURE_DEPENDENCIES: Record<string, string> = JSON.parse(
   readFileSync(join(FIXTURE_DIR, 'package.json'), 'utf8'),
 ).dependencies;
 
-/** `name version` as pinned in the fixture's package.json, for the results table. */
+/**
+ * `name version` as pinned in the fixture's package.json, for the results table (an npm alias
+ * such as `drizzle-orm-next: npm:drizzle-orm@1.0.0-rc.5` reads as the real package).
+ */
 export function pinned(name: string): string {
-  const version = FIXTURE_DEPENDENCIES[name];
-  if (!version) throw new Error(`${name} is not a dependency of the ORM fixture`);
-  return `${name} ${version}`;
+  const spec = FIXTURE_DEPENDENCIES[name];
+  if (!spec) throw new Error(`${name} is not a dependency of the ORM fixture`);
+  const alias = /^npm:(@?[^@]+)@(.+)$/.exec(spec);
+  return alias ? `${alias[1]} ${alias[2]}` : `${name} ${spec}`;
 }
 
 export interface OrmEnv {

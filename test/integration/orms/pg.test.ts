@@ -13,6 +13,7 @@ import {
   sharedScenarios as drizzleShared,
   transactionScenarios as drizzleTransactions,
 } from './drizzle/scenarios.js';
+import { createItems, makeSchema } from './drizzle/schema.js';
 import { FIXTURE_DIR, generatePrismaClient, type OrmEnv, pinned, startOrmEnv } from './env.js';
 import {
   CREATE_PERSON,
@@ -65,9 +66,9 @@ block({ consumer: pinned('drizzle-orm'), transport: 'tcp', via: 'drizzle-orm/nod
   let ctxValue: DrizzleContext;
   beforeAll(async () => {
     drizzle = await import('drizzle-orm/node-postgres');
-    const schema = await import('./drizzle/schema.js');
+    const schema = makeSchema(await import('drizzle-orm/pg-core'));
     pool = new pg.Pool({ connectionString: url, max: 4 });
-    await pool.query(schema.CREATE_ITEMS);
+    await pool.query(createItems());
     ctxValue = {
       db: drizzle.drizzle({ client: pool }) as unknown as AnyPgDatabase,
       orm: await import('drizzle-orm'),
@@ -95,6 +96,27 @@ block({ consumer: pinned('drizzle-orm'), transport: 'tcp', via: 'drizzle-orm/nod
       await migPool.end();
     }
   });
+});
+
+block({ consumer: pinned('drizzle-orm-next'), transport: 'tcp', via: 'drizzle-orm/node-postgres' }, () => {
+  let pool: InstanceType<Pg['Pool']>;
+  let ctxValue: DrizzleContext;
+  beforeAll(async () => {
+    const { drizzle } = await import('drizzle-orm-next/node-postgres');
+    const core = await import('drizzle-orm-next/pg-core');
+    pool = new pg.Pool({ connectionString: url, max: 4 });
+    // The same table as the 0.45 block above, recreated (blocks of a file run one after another).
+    await pool.query(createItems());
+    ctxValue = {
+      db: drizzle({ client: pool }) as unknown as AnyPgDatabase,
+      orm: (await import('drizzle-orm-next')) as unknown as DrizzleContext['orm'],
+      schema: makeSchema(core as unknown as Parameters<typeof makeSchema>[0]),
+    };
+  });
+  afterAll(() => pool?.end());
+  const ctx = () => ctxValue;
+  drizzleShared(ctx);
+  drizzleTransactions(ctx);
 });
 
 block({ consumer: pinned('kysely'), transport: 'tcp', via: 'PostgresDialect + pg.Pool' }, () => {

@@ -4,7 +4,7 @@
  */
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { expect, it } from 'vitest';
-import type * as Schema from './schema.js';
+import type { DrizzleSchema } from './schema.js';
 
 export type AnyPgDatabase = PgDatabase<PgQueryResultHKT>;
 type DrizzleOrm = typeof import('drizzle-orm');
@@ -12,7 +12,7 @@ type DrizzleOrm = typeof import('drizzle-orm');
 export interface DrizzleContext {
   db: AnyPgDatabase;
   orm: DrizzleOrm;
-  schema: typeof Schema;
+  schema: DrizzleSchema;
 }
 
 /** The error a driver raised, under drizzle's wrapper (0.44+ wraps it in DrizzleQueryError.cause). */
