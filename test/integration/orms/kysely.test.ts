@@ -3,7 +3,7 @@
  * (the local server's /sql), and Kysely's PostgresDialect on a Neon Pool over WebSocket with
  * pg-cursor for `.stream()`.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { recordResults } from '../support/results.js';
 import { type OrmEnv, pinned, startOrmEnv } from './env.js';
 import {
@@ -50,14 +50,6 @@ block({ consumer: pinned('kysely'), transport: 'http', via: pinned('kysely-neon'
     return new NeonDialect({ neon: neon.neon(env.serverUrl) });
   });
   sharedScenarios(ctx);
-
-  it('refuses interactive transactions, as kysely-neon documents for HTTP', async () => {
-    await expect(
-      ctx()
-        .db.transaction()
-        .execute(async () => undefined),
-    ).rejects.toThrow();
-  });
 });
 
 block({ consumer: pinned('kysely'), transport: 'ws', via: 'PostgresDialect + Neon Pool' }, () => {

@@ -4,7 +4,7 @@
  * its WebSocket endpoint. The client is generated offline in the set-up.
  */
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { recordResults } from '../support/results.js';
 import { generatePrismaClient, type OrmEnv, pinned, startOrmEnv } from './env.js';
 import {
@@ -59,12 +59,6 @@ block(
     });
     sharedScenarios(ctx);
     httpErrorScenario(ctx);
-
-    it('refuses interactive transactions, as the adapter does for HTTP', async () => {
-      await expect(ctx().prisma.$transaction(async () => undefined)).rejects.toThrow(
-        /not supported in HTTP mode/i,
-      );
-    });
   },
 );
 

@@ -161,6 +161,27 @@ export function transactionScenarios(ctx: () => DrizzleContext): void {
     expect(await names()).toEqual(['tx-inner-kept', 'tx-outer']);
   });
 
+  it('creates a named prepared statement on the server once and reuses it', async () => {
+    const { db, orm, schema } = ctx();
+    const { items } = schema;
+    await db.insert(items).values({ name: 'named-1' });
+    const counts = await db.transaction(async (tx) => {
+      // In a transaction every statement runs on one connection, so its statements can be listed.
+      const byName = tx
+        .select({ name: items.name })
+        .from(items)
+        .where(orm.eq(items.name, orm.sql.placeholder('name')))
+        .prepare('drz_named_once');
+      const first = await byName.execute({ name: 'named-1' });
+      const second = await byName.execute({ name: 'absent' });
+      const listed = await tx.execute(
+        orm.sql`select count(*)::int as n from pg_prepared_statements where name = 'drz_named_once'`,
+      );
+      return { first, second, listed: (listed as unknown as { rows: { n: number }[] }).rows[0].n };
+    });
+    expect(counts).toEqual({ first: [{ name: 'named-1' }], second: [], listed: 1 });
+  });
+
   it('keeps a transaction on one connection: isolated until commit, with its isolation level', async () => {
     const { db, orm, schema } = ctx();
     const { items } = schema;

@@ -102,6 +102,31 @@ export function sharedScenarios(ctx: () => KyselyContext): void {
     expect(empty).toEqual({ doc: null, data: null, at: null });
   });
 
+  it('counts the rows a MERGE touched', async () => {
+    const { db, kysely } = ctx();
+    await db.insertInto('ky_person').values({ name: 'merge-old' }).execute();
+    const incoming = kysely.sql<{ name: string }>`(values ('merge-old'), ('merge-new'))`.as('src');
+    const result = await db
+      .mergeInto('ky_person as p')
+      .using(incoming, (join) => join.onRef('p.name', '=', kysely.sql.ref('src.column1')))
+      .whenMatched()
+      .thenUpdateSet({ big: '1' })
+      .whenNotMatched()
+      .thenInsertValues({ name: kysely.sql`src.column1`, big: '2' })
+      .executeTakeFirstOrThrow();
+    expect(result.numChangedRows).toBe(2n);
+    const rows = await db
+      .selectFrom('ky_person')
+      .select(['name', 'big'])
+      .where('name', 'like', 'merge-%')
+      .orderBy('name')
+      .execute();
+    expect(rows).toEqual([
+      { name: 'merge-new', big: '2' },
+      { name: 'merge-old', big: '1' },
+    ]);
+  });
+
   it('runs raw SQL with parameters through sql``', async () => {
     const { db, kysely } = ctx();
     const result = await kysely.sql<{
@@ -184,6 +209,31 @@ export function connectionScenarios(ctx: () => KyselyContext): void {
       );
     expect(outcome).toBeInstanceOf(kysely.AbortedTransactionError);
     expect(await names(db, 'aborted-')).toEqual([]);
+  });
+
+  it('cancels an in-flight query on abort through a control client (pool.Client, pool.options, processID)', async () => {
+    const { db, kysely } = ctx();
+    const running = () =>
+      kysely.sql<{
+        n: number;
+      }>`select count(*)::int as n from pg_stat_activity where query like 'select pg_sleep(20) /* ky-cancel */%'`
+        .execute(db)
+        .then((r) => r.rows[0].n);
+    const controller = new AbortController();
+    const sleeping = kysely.sql`select pg_sleep(20) /* ky-cancel */`
+      .execute(db, { signal: controller.signal, inflightQueryAbortStrategy: 'cancel query' })
+      .then(
+        () => 'completed',
+        (e: unknown) => (e as Error).name,
+      );
+    // Abort only once PostgreSQL runs it (bounded wait).
+    for (let i = 0; i < 200 && (await running()) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await running()).toBe(1);
+    controller.abort();
+    expect(await sleeping).toBe('AbortError');
+    // The server really stopped it: pg_cancel_backend(processID) reached the right backend.
+    for (let i = 0; i < 200 && (await running()) > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await running()).toBe(0);
   });
 
   it('streams rows with a cursor in small chunks', async () => {

@@ -109,6 +109,24 @@ export function connectionScenarios(ctx: () => PrismaContext): void {
     expect(error).toBeInstanceOf(errors.PrismaClientKnownRequestError);
     expect((error as { code: string }).code).toBe('P2002');
   });
+  it('creates nested relations in one write and maps a foreign key violation to P2003', async () => {
+    const { prisma } = ctx();
+    const made = await prisma.author.create({
+      data: {
+        email: 'nested@example.com',
+        name: 'Nested',
+        posts: { create: [{ title: 'one' }, { title: 'two' }] },
+      },
+      include: { posts: { orderBy: { title: 'asc' } } },
+    });
+    expect(made.posts.map((p) => p.title)).toEqual(['one', 'two']);
+    await expect(
+      prisma.post.create({ data: { title: 'orphan', authorId: 2_000_000_000 } }),
+    ).rejects.toMatchObject({
+      code: 'P2003',
+    });
+  });
+
   it('commits an interactive transaction and rolls one back on throw', async () => {
     const { prisma } = ctx();
     await prisma.$transaction(async (tx) => {
