@@ -31,16 +31,7 @@ const block = recordResults('orms-drizzle-next', async () => {
   schema = makeSchema(
     (await import('drizzle-orm-next/pg-core')) as unknown as Parameters<typeof makeSchema>[0],
   );
-  const admin = new neon.Pool({ connectionString: env.serverUrl });
-  try {
-    await admin.query('drop database if exists edgepg_orms_drizzle_next with (force)');
-    await admin.query('create database edgepg_orms_drizzle_next');
-  } finally {
-    await admin.end();
-  }
-  const at = new URL(env.serverUrl);
-  at.pathname = '/edgepg_orms_drizzle_next';
-  url = at.toString();
+  url = await env.freshDatabase(env.serverUrl, 'edgepg_orms_drizzle_next');
 });
 afterAll(() => env?.close());
 

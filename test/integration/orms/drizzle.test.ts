@@ -33,20 +33,6 @@ afterAll(() => env?.close());
 
 const MIGRATIONS = join(FIXTURE_DIR, 'drizzle', 'migrations');
 
-/** A fresh database for a migrator run (each transport migrates from nothing). */
-async function freshDatabase(name: string): Promise<string> {
-  const admin = new neon.Pool({ connectionString: env.serverUrl });
-  try {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(env.serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 async function checkMigrated(db: AnyPgDatabase): Promise<void> {
   const rows = await db.select().from(schema.migrated).orderBy(schema.migrated.id);
   expect(rows.map((r) => r.label)).toEqual(['from 0000', 'from 0001']);
@@ -109,7 +95,9 @@ block({ consumer: pinned('drizzle-orm'), transport: 'http', via: 'drizzle-orm/ne
 
   it('migrates a fresh database with the neon-http migrator, and a second run is a no-op', async () => {
     const { migrate } = await import('drizzle-orm/neon-http/migrator');
-    const migrated = drizzle.drizzle({ client: neon.neon(await freshDatabase('edgepg_drizzle_mig_http')) });
+    const migrated = drizzle.drizzle({
+      client: neon.neon(await env.freshDatabase(env.serverUrl, 'edgepg_drizzle_mig_http')),
+    });
     await migrate(migrated, { migrationsFolder: MIGRATIONS });
     await migrate(migrated, { migrationsFolder: MIGRATIONS });
     await checkMigrated(migrated as unknown as AnyPgDatabase);
@@ -133,7 +121,9 @@ block({ consumer: pinned('drizzle-orm'), transport: 'ws', via: 'drizzle-orm/neon
 
   it('migrates a fresh database with the neon-serverless migrator, and a second run is a no-op', async () => {
     const { migrate } = await import('drizzle-orm/neon-serverless/migrator');
-    const migPool = new neon.Pool({ connectionString: await freshDatabase('edgepg_drizzle_mig_ws') });
+    const migPool = new neon.Pool({
+      connectionString: await env.freshDatabase(env.serverUrl, 'edgepg_drizzle_mig_ws'),
+    });
     try {
       const migrated = drizzle.drizzle({ client: migPool });
       await migrate(migrated, { migrationsFolder: MIGRATIONS });

@@ -34,7 +34,26 @@ export interface OrmEnv {
   serverUrl: string;
   /** A connection string for PostgreSQL itself (TCP). */
   postgresUrl: string;
+  /**
+   * Drops and creates database `name` through `url` (whatever transport it implies) and returns
+   * `url` pointing at it: suites that share table names but run in parallel get their own.
+   */
+  freshDatabase(url: string, name: string): Promise<string>;
   close(): Promise<void>;
+}
+
+async function freshDatabase(url: string, name: string): Promise<string> {
+  const { Pool } = await import('@neondatabase/serverless');
+  const admin = new Pool({ connectionString: url, max: 1 });
+  try {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const at = new URL(url);
+  at.pathname = `/${name}`;
+  return at.toString();
 }
 
 /**
@@ -45,7 +64,9 @@ export interface OrmEnv {
  */
 export async function startOrmEnv(options: { pgOnly?: boolean } = {}): Promise<OrmEnv> {
   installFixture(FIXTURE_DIR);
-  if (options.pgOnly) return { serverUrl: '', postgresUrl: connectionString(), close: async () => {} };
+  if (options.pgOnly) {
+    return { serverUrl: '', postgresUrl: connectionString(), freshDatabase, close: async () => {} };
+  }
   const { startServer } = await import('../../../dist/server.js');
   const { neonConfig } = await import('@neondatabase/serverless');
   const { WebSocket } = await import('ws');
@@ -64,6 +85,7 @@ export async function startOrmEnv(options: { pgOnly?: boolean } = {}): Promise<O
   return {
     serverUrl: server.connectionString({ user, password, database: info.database }),
     postgresUrl: connectionString(),
+    freshDatabase,
     close: () => server.close(),
   };
 }

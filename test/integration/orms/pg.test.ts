@@ -42,22 +42,9 @@ const block = recordResults('orms-pg', async () => {
   env = await startOrmEnv({ pgOnly: true });
   pg = (await import('pg')).default;
   Cursor = (await import('pg-cursor')).default;
-  url = await freshDatabase('edgepg_orms_pg');
+  url = await env.freshDatabase(env.postgresUrl, 'edgepg_orms_pg');
 });
 
-async function freshDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: env.postgresUrl });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const at = new URL(env.postgresUrl);
-  at.pathname = `/${name}`;
-  return at.toString();
-}
 afterAll(() => env?.close());
 
 block({ consumer: pinned('drizzle-orm'), transport: 'tcp', via: 'drizzle-orm/node-postgres' }, () => {
@@ -82,7 +69,9 @@ block({ consumer: pinned('drizzle-orm'), transport: 'tcp', via: 'drizzle-orm/nod
 
   it('migrates a fresh database with the node-postgres migrator, and a second run is a no-op', async () => {
     const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-    const migPool = new pg.Pool({ connectionString: await freshDatabase('edgepg_drizzle_mig_tcp') });
+    const migPool = new pg.Pool({
+      connectionString: await env.freshDatabase(env.postgresUrl, 'edgepg_drizzle_mig_tcp'),
+    });
     try {
       const migrated = drizzle.drizzle({ client: migPool });
       const folder = join(FIXTURE_DIR, 'drizzle', 'migrations');

@@ -31,6 +31,15 @@ export interface PrismaContext {
   errors: { PrismaClientKnownRequestError: new (...args: never[]) => Error };
 }
 
+/** Creates the same author twice; returns what the second create rejected with. */
+async function duplicateAuthor(prisma: PrismaClient): Promise<unknown> {
+  await prisma.author.create({ data: { email: 'dup@example.com', name: 'First' } });
+  return prisma.author.create({ data: { email: 'dup@example.com', name: 'Second' } }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+}
+
 export function sharedScenarios(ctx: () => PrismaContext): void {
   it('creates, finds, updates, counts and deletes', async () => {
     const { prisma } = ctx();
@@ -101,11 +110,7 @@ export function sharedScenarios(ctx: () => PrismaContext): void {
 export function connectionScenarios(ctx: () => PrismaContext): void {
   it('maps a unique violation to P2002', async () => {
     const { prisma, errors } = ctx();
-    await prisma.author.create({ data: { email: 'dup@example.com', name: 'First' } });
-    const error = await prisma.author.create({ data: { email: 'dup@example.com', name: 'Second' } }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await duplicateAuthor(prisma);
     expect(error).toBeInstanceOf(errors.PrismaClientKnownRequestError);
     expect((error as { code: string }).code).toBe('P2002');
   });
@@ -175,11 +180,7 @@ export function connectionScenarios(ctx: () => PrismaContext): void {
 export function httpErrorScenario(ctx: () => PrismaContext): void {
   it('surfaces a unique violation with its PostgreSQL code (the HTTP adapter maps no errors)', async () => {
     const { prisma, errors } = ctx();
-    await prisma.author.create({ data: { email: 'dup@example.com', name: 'First' } });
-    const error = await prisma.author.create({ data: { email: 'dup@example.com', name: 'Second' } }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await duplicateAuthor(prisma);
     expect(error).toBeInstanceOf(errors.PrismaClientKnownRequestError);
     expect((error as { code: string }).code).toBe('23505');
   });
