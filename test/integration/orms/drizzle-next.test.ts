@@ -13,7 +13,7 @@ import {
   transactionScenarios,
 } from './drizzle/scenarios.js';
 import { createItems, makeSchema } from './drizzle/schema.js';
-import { type OrmEnv, pinned, startOrmEnv } from './env.js';
+import { load, type OrmEnv, pinned, startOrmEnv } from './env.js';
 
 type Neon = typeof import('@neondatabase/serverless');
 
@@ -25,11 +25,15 @@ let url: string;
 
 const block = recordResults('orms-drizzle-next', async () => {
   env = await startOrmEnv();
-  neon = await import('@neondatabase/serverless');
+  neon = await load<typeof import('@neondatabase/serverless')>('@neondatabase/serverless');
   // 1.0's module has the same runtime surface the scenarios use (sql, eq, like, count, errors).
-  orm = (await import('drizzle-orm-next')) as unknown as DrizzleContext['orm'];
+  orm = (await load<typeof import('drizzle-orm-next')>(
+    'drizzle-orm-next',
+  )) as unknown as DrizzleContext['orm'];
   schema = makeSchema(
-    (await import('drizzle-orm-next/pg-core')) as unknown as Parameters<typeof makeSchema>[0],
+    (await load<typeof import('drizzle-orm-next/pg-core')>(
+      'drizzle-orm-next/pg-core',
+    )) as unknown as Parameters<typeof makeSchema>[0],
   );
   url = await env.freshDatabase(env.serverUrl, 'edgepg_orms_drizzle_next');
 });
@@ -40,7 +44,7 @@ const consumer = pinned('drizzle-orm-next');
 block({ consumer, transport: 'http', via: 'drizzle-orm/neon-http' }, () => {
   let db: AnyPgDatabase & { batch(queries: unknown[]): Promise<unknown[]> };
   beforeAll(async () => {
-    const { drizzle } = await import('drizzle-orm-next/neon-http');
+    const { drizzle } = await load<typeof import('drizzle-orm-next/neon-http')>('drizzle-orm-next/neon-http');
     const sql = neon.neon(url);
     for (const statement of createItems().split(';')) await sql.query(statement);
     db = drizzle({ client: sql }) as unknown as typeof db;
@@ -63,7 +67,9 @@ block({ consumer, transport: 'ws', via: 'drizzle-orm/neon-serverless' }, () => {
   let pool: InstanceType<Neon['Pool']>;
   let db: AnyPgDatabase;
   beforeAll(async () => {
-    const { drizzle } = await import('drizzle-orm-next/neon-serverless');
+    const { drizzle } = await load<typeof import('drizzle-orm-next/neon-serverless')>(
+      'drizzle-orm-next/neon-serverless',
+    );
     pool = new neon.Pool({ connectionString: url, max: 4 });
     await pool.query(createItems());
     db = drizzle({ client: pool }) as unknown as AnyPgDatabase;

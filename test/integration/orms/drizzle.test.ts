@@ -14,7 +14,7 @@ import {
   transactionScenarios,
 } from './drizzle/scenarios.js';
 import { createItems, makeSchema } from './drizzle/schema.js';
-import { FIXTURE_DIR, type OrmEnv, pinned, startOrmEnv } from './env.js';
+import { FIXTURE_DIR, load, type OrmEnv, pinned, startOrmEnv } from './env.js';
 
 type Neon = typeof import('@neondatabase/serverless');
 
@@ -25,9 +25,9 @@ let schema: DrizzleContext['schema'];
 
 const block = recordResults('orms-drizzle', async () => {
   env = await startOrmEnv();
-  neon = await import('@neondatabase/serverless');
-  orm = await import('drizzle-orm');
-  schema = makeSchema(await import('drizzle-orm/pg-core'));
+  neon = await load<typeof import('@neondatabase/serverless')>('@neondatabase/serverless');
+  orm = await load<typeof import('drizzle-orm')>('drizzle-orm');
+  schema = makeSchema(await load<typeof import('drizzle-orm/pg-core')>('drizzle-orm/pg-core'));
 });
 afterAll(() => env?.close());
 
@@ -44,7 +44,7 @@ block({ consumer: pinned('drizzle-orm'), transport: 'http', via: 'drizzle-orm/ne
   let db: import('drizzle-orm/neon-http').NeonHttpDatabase;
   let drizzle: typeof import('drizzle-orm/neon-http');
   beforeAll(async () => {
-    drizzle = await import('drizzle-orm/neon-http');
+    drizzle = await load<typeof import('drizzle-orm/neon-http')>('drizzle-orm/neon-http');
     const sql = neon.neon(env.serverUrl);
     for (const statement of createItems().split(';')) await sql.query(statement);
     db = drizzle.drizzle({ client: sql });
@@ -94,7 +94,9 @@ block({ consumer: pinned('drizzle-orm'), transport: 'http', via: 'drizzle-orm/ne
   });
 
   it('migrates a fresh database with the neon-http migrator, and a second run is a no-op', async () => {
-    const { migrate } = await import('drizzle-orm/neon-http/migrator');
+    const { migrate } = await load<typeof import('drizzle-orm/neon-http/migrator')>(
+      'drizzle-orm/neon-http/migrator',
+    );
     const migrated = drizzle.drizzle({
       client: neon.neon(await env.freshDatabase(env.serverUrl, 'edgepg_drizzle_mig_http')),
     });
@@ -109,7 +111,7 @@ block({ consumer: pinned('drizzle-orm'), transport: 'ws', via: 'drizzle-orm/neon
   let db: import('drizzle-orm/neon-serverless').NeonDatabase;
   let drizzle: typeof import('drizzle-orm/neon-serverless');
   beforeAll(async () => {
-    drizzle = await import('drizzle-orm/neon-serverless');
+    drizzle = await load<typeof import('drizzle-orm/neon-serverless')>('drizzle-orm/neon-serverless');
     pool = new neon.Pool({ connectionString: env.serverUrl, max: 4 });
     await pool.query(createItems());
     db = drizzle.drizzle({ client: pool });
@@ -120,7 +122,9 @@ block({ consumer: pinned('drizzle-orm'), transport: 'ws', via: 'drizzle-orm/neon
   transactionScenarios(ctx);
 
   it('migrates a fresh database with the neon-serverless migrator, and a second run is a no-op', async () => {
-    const { migrate } = await import('drizzle-orm/neon-serverless/migrator');
+    const { migrate } = await load<typeof import('drizzle-orm/neon-serverless/migrator')>(
+      'drizzle-orm/neon-serverless/migrator',
+    );
     const migPool = new neon.Pool({
       connectionString: await env.freshDatabase(env.serverUrl, 'edgepg_drizzle_mig_ws'),
     });

@@ -43,7 +43,7 @@ export interface OrmEnv {
 }
 
 async function freshDatabase(url: string, name: string): Promise<string> {
-  const { Pool } = await import('@neondatabase/serverless');
+  const { Pool } = await load<typeof import('@neondatabase/serverless')>('@neondatabase/serverless');
   const admin = new Pool({ connectionString: url, max: 1 });
   try {
     await admin.query(`drop database if exists ${name} with (force)`);
@@ -57,6 +57,29 @@ async function freshDatabase(url: string, name: string): Promise<string> {
 }
 
 /**
+ * Imports a package the fixture installs. The specifier is deliberately not a literal: Vite
+ * resolves a literal `import('x')` when it transforms the test file, before `beforeAll` has
+ * installed the fixture, and on a fresh checkout would bind `pg`, `pg-cursor` and
+ * `@neondatabase/serverless` to this repository's own dev copies (the real pg and Neon).
+ */
+export async function load<T>(specifier: string): Promise<T> {
+  return (await import(/* @vite-ignore */ specifier)) as T;
+}
+
+/**
+ * Fails unless `@neondatabase/serverless` and `pg` load as this repository's built package (the
+ * whole point of the fixture), so a resolution slip can never pass as a green run.
+ */
+async function assertLinked(): Promise<void> {
+  const built = await import('../../../dist/index.js');
+  const neon = await load<typeof import('@neondatabase/serverless')>('@neondatabase/serverless');
+  const pg = await load<typeof import('pg')>('pg');
+  if (neon.Pool !== built.Pool || pg.default.Pool !== built.Pool) {
+    throw new Error('the ORM fixture does not resolve @neondatabase/serverless and pg to this repository');
+  }
+}
+
+/**
  * Installs the fixture, starts the built local server and points `neonConfig` at it. Suites of
  * `pg` consumers use `pgOnly`: they leave `neonConfig` alone, as a pg app does (`pg` and
  * `@neondatabase/serverless` are one module here, and its socket settings would send them over
@@ -64,12 +87,13 @@ async function freshDatabase(url: string, name: string): Promise<string> {
  */
 export async function startOrmEnv(options: { pgOnly?: boolean } = {}): Promise<OrmEnv> {
   installFixture(FIXTURE_DIR);
+  await assertLinked();
   if (options.pgOnly) {
     return { serverUrl: '', postgresUrl: connectionString(), freshDatabase, close: async () => {} };
   }
   const { startServer } = await import('../../../dist/server.js');
-  const { neonConfig } = await import('@neondatabase/serverless');
-  const { WebSocket } = await import('ws');
+  const { neonConfig } = await load<typeof import('@neondatabase/serverless')>('@neondatabase/serverless');
+  const { WebSocket } = await load<typeof import('ws')>('ws');
   const info = pgInfo();
   const server = await startServer({
     upstream: { host: info.host, port: info.port },

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installFixture } from '../../support/npm-fixture.js';
-import { FIXTURE_DIR, generatePrismaClient } from './env.js';
+import { FIXTURE_DIR, generatePrismaClient, load } from './env.js';
 
 const ROOT = join(FIXTURE_DIR, '..', '..', '..');
 const DIST = join(ROOT, 'dist') + sep;
@@ -74,8 +74,8 @@ describe('the ORM fixture', () => {
   });
 
   it('loads pg and @neondatabase/serverless as one module instance (ESM)', async () => {
-    const pg = await import('pg');
-    const neon = await import('@neondatabase/serverless');
+    const pg = await load<typeof import('pg')>('pg');
+    const neon = await load<typeof import('@neondatabase/serverless')>('@neondatabase/serverless');
     const built = await import('../../../dist/index.js');
     expect(pg.default.Pool).toBe(built.Pool);
     expect(neon.Pool).toBe(built.Pool);

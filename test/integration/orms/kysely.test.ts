@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import { recordResults } from '../support/results.js';
-import { type OrmEnv, pinned, startOrmEnv } from './env.js';
+import { load, type OrmEnv, pinned, startOrmEnv } from './env.js';
 import {
   CREATE_PERSON,
   connectionScenarios,
@@ -14,24 +14,25 @@ import {
   type KyselyModule,
   sharedScenarios,
 } from './kysely/scenarios.js';
+import type { CursorClass } from './pg/cursor-scenarios.js';
 
 type Neon = typeof import('@neondatabase/serverless');
 
 let env: OrmEnv;
 let neon: Neon;
 let kysely: KyselyModule;
-let Cursor: typeof import('pg-cursor');
+let Cursor: CursorClass;
 
 const block = recordResults('orms-kysely', async () => {
   env = await startOrmEnv();
-  neon = await import('@neondatabase/serverless');
-  kysely = await import('kysely');
-  Cursor = (await import('pg-cursor')).default;
+  neon = await load<typeof import('@neondatabase/serverless')>('@neondatabase/serverless');
+  kysely = await load<typeof import('kysely')>('kysely');
+  Cursor = (await load<{ default: CursorClass }>('pg-cursor')).default;
 });
 afterAll(() => env?.close());
 
 /** Opens a Kysely for one block, creating the table through it, and destroys it afterwards. */
-function useKysely(make: () => Promise<import('kysely').Dialect>): () => KyselyContext {
+function useKysely(tag: string, make: () => Promise<import('kysely').Dialect>): () => KyselyContext {
   let db: import('kysely').Kysely<KyDatabase> | undefined;
   beforeAll(async () => {
     db = new kysely.Kysely<KyDatabase>({ dialect: await make() });
@@ -40,20 +41,20 @@ function useKysely(make: () => Promise<import('kysely').Dialect>): () => KyselyC
   afterAll(() => db?.destroy());
   return () => {
     if (!db) throw new Error('useKysely: not set up');
-    return { db, kysely };
+    return { db, kysely, tag };
   };
 }
 
 block({ consumer: pinned('kysely'), transport: 'http', via: pinned('kysely-neon') }, () => {
-  const ctx = useKysely(async () => {
-    const { NeonDialect } = await import('kysely-neon');
+  const ctx = useKysely('http', async () => {
+    const { NeonDialect } = await load<typeof import('kysely-neon')>('kysely-neon');
     return new NeonDialect({ neon: neon.neon(env.serverUrl) });
   });
   sharedScenarios(ctx);
 });
 
 block({ consumer: pinned('kysely'), transport: 'ws', via: 'PostgresDialect + Neon Pool' }, () => {
-  const ctx = useKysely(async () => {
+  const ctx = useKysely('ws', async () => {
     const pool = new neon.Pool({ connectionString: env.serverUrl, max: 4 });
     // Type-level gap (runtime is fine): edgepg declares `Client.processID: number | null` (null until
     // connected, as pg sets it), while Kysely's PostgresPool wants `number | undefined`; pg's and

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import { recordResults } from '../support/results.js';
-import { type OrmEnv, pinned, startOrmEnv } from './env.js';
+import { load, type OrmEnv, pinned, startOrmEnv } from './env.js';
 import { type CursorClass, type CursorClient, cursorScenarios } from './pg/cursor-scenarios.js';
 
 let env: OrmEnv;
@@ -14,8 +14,8 @@ let Cursor: CursorClass;
 
 const block = recordResults('orms-pg-cursor', async () => {
   env = await startOrmEnv();
-  neon = await import('@neondatabase/serverless');
-  Cursor = (await import('pg-cursor')).default;
+  neon = await load<typeof import('@neondatabase/serverless')>('@neondatabase/serverless');
+  Cursor = (await load<{ default: CursorClass }>('pg-cursor')).default;
 });
 afterAll(() => env?.close());
 

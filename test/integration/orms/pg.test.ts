@@ -14,10 +14,11 @@ import {
   transactionScenarios as drizzleTransactions,
 } from './drizzle/scenarios.js';
 import { createItems, makeSchema } from './drizzle/schema.js';
-import { FIXTURE_DIR, generatePrismaClient, type OrmEnv, pinned, startOrmEnv } from './env.js';
+import { FIXTURE_DIR, generatePrismaClient, load, type OrmEnv, pinned, startOrmEnv } from './env.js';
 import {
   CREATE_PERSON,
   type KyDatabase,
+  type KyselyContext,
   connectionScenarios as kyselyConnection,
   sharedScenarios as kyselyShared,
 } from './kysely/scenarios.js';
@@ -40,8 +41,8 @@ let url: string;
 
 const block = recordResults('orms-pg', async () => {
   env = await startOrmEnv({ pgOnly: true });
-  pg = (await import('pg')).default;
-  Cursor = (await import('pg-cursor')).default;
+  pg = (await load<typeof import('pg')>('pg')).default;
+  Cursor = (await load<{ default: CursorClass }>('pg-cursor')).default;
   url = await env.freshDatabase(env.postgresUrl, 'edgepg_orms_pg');
 });
 
@@ -52,13 +53,13 @@ block({ consumer: pinned('drizzle-orm'), transport: 'tcp', via: 'drizzle-orm/nod
   let drizzle: typeof import('drizzle-orm/node-postgres');
   let ctxValue: DrizzleContext;
   beforeAll(async () => {
-    drizzle = await import('drizzle-orm/node-postgres');
-    const schema = makeSchema(await import('drizzle-orm/pg-core'));
+    drizzle = await load<typeof import('drizzle-orm/node-postgres')>('drizzle-orm/node-postgres');
+    const schema = makeSchema(await load<typeof import('drizzle-orm/pg-core')>('drizzle-orm/pg-core'));
     pool = new pg.Pool({ connectionString: url, max: 4 });
     await pool.query(createItems());
     ctxValue = {
       db: drizzle.drizzle({ client: pool }) as unknown as AnyPgDatabase,
-      orm: await import('drizzle-orm'),
+      orm: await load<typeof import('drizzle-orm')>('drizzle-orm'),
       schema,
     };
   });
@@ -68,7 +69,9 @@ block({ consumer: pinned('drizzle-orm'), transport: 'tcp', via: 'drizzle-orm/nod
   drizzleTransactions(ctx);
 
   it('migrates a fresh database with the node-postgres migrator, and a second run is a no-op', async () => {
-    const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+    const { migrate } = await load<typeof import('drizzle-orm/node-postgres/migrator')>(
+      'drizzle-orm/node-postgres/migrator',
+    );
     const migPool = new pg.Pool({
       connectionString: await env.freshDatabase(env.postgresUrl, 'edgepg_drizzle_mig_tcp'),
     });
@@ -91,14 +94,18 @@ block({ consumer: pinned('drizzle-orm-next'), transport: 'tcp', via: 'drizzle-or
   let pool: InstanceType<Pg['Pool']>;
   let ctxValue: DrizzleContext;
   beforeAll(async () => {
-    const { drizzle } = await import('drizzle-orm-next/node-postgres');
-    const core = await import('drizzle-orm-next/pg-core');
+    const { drizzle } = await load<typeof import('drizzle-orm-next/node-postgres')>(
+      'drizzle-orm-next/node-postgres',
+    );
+    const core = await load<typeof import('drizzle-orm-next/pg-core')>('drizzle-orm-next/pg-core');
     pool = new pg.Pool({ connectionString: url, max: 4 });
     // The same table as the 0.45 block above, recreated (blocks of a file run one after another).
     await pool.query(createItems());
     ctxValue = {
       db: drizzle({ client: pool }) as unknown as AnyPgDatabase,
-      orm: (await import('drizzle-orm-next')) as unknown as DrizzleContext['orm'],
+      orm: (await load<typeof import('drizzle-orm-next')>(
+        'drizzle-orm-next',
+      )) as unknown as DrizzleContext['orm'],
       schema: makeSchema(core as unknown as Parameters<typeof makeSchema>[0]),
     };
   });
@@ -109,9 +116,9 @@ block({ consumer: pinned('drizzle-orm-next'), transport: 'tcp', via: 'drizzle-or
 });
 
 block({ consumer: pinned('kysely'), transport: 'tcp', via: 'PostgresDialect + pg.Pool' }, () => {
-  let ctxValue: { db: import('kysely').Kysely<KyDatabase>; kysely: typeof import('kysely') } | undefined;
+  let ctxValue: KyselyContext | undefined;
   beforeAll(async () => {
-    const kysely = await import('kysely');
+    const kysely = await load<typeof import('kysely')>('kysely');
     const pool = new pg.Pool({ connectionString: url, max: 4 });
     // See kysely.test.ts: edgepg's `processID: number | null` against Kysely's `number | undefined`.
     const dialect = new kysely.PostgresDialect({
@@ -120,7 +127,7 @@ block({ consumer: pinned('kysely'), transport: 'tcp', via: 'PostgresDialect + pg
     });
     const db = new kysely.Kysely<KyDatabase>({ dialect });
     for (const statement of CREATE_PERSON) await kysely.sql.raw(statement).execute(db);
-    ctxValue = { db, kysely };
+    ctxValue = { db, kysely, tag: 'tcp' };
   });
   afterAll(() => ctxValue?.db.destroy());
   const ctx = () => {
@@ -138,7 +145,7 @@ block(
     beforeAll(async () => {
       generatePrismaClient();
       const generated = await import('./generated/prisma/client.js');
-      const { PrismaPg } = await import('@prisma/adapter-pg');
+      const { PrismaPg } = await load<typeof import('@prisma/adapter-pg')>('@prisma/adapter-pg');
       const pool = new pg.Pool({ connectionString: url });
       try {
         for (const statement of CREATE_TABLES) await pool.query(statement);

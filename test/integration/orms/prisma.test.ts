@@ -6,7 +6,7 @@
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { afterAll, beforeAll } from 'vitest';
 import { recordResults } from '../support/results.js';
-import { generatePrismaClient, type OrmEnv, pinned, startOrmEnv } from './env.js';
+import { generatePrismaClient, load, type OrmEnv, pinned, startOrmEnv } from './env.js';
 import {
   CREATE_TABLES,
   connectionScenarios,
@@ -24,7 +24,7 @@ const block = recordResults('orms-prisma', async () => {
   env = await startOrmEnv();
   generatePrismaClient();
   generated = await import('./generated/prisma/client.js');
-  const neon = await import('@neondatabase/serverless');
+  const neon = await load<typeof import('@neondatabase/serverless')>('@neondatabase/serverless');
   const pool = new neon.Pool({ connectionString: env.serverUrl });
   try {
     for (const statement of CREATE_TABLES) await pool.query(statement);
@@ -54,7 +54,7 @@ block(
   { consumer: pinned('prisma'), transport: 'http', via: `${pinned('@prisma/adapter-neon')} PrismaNeonHttp` },
   () => {
     const ctx = usePrisma(async () => {
-      const { PrismaNeonHttp } = await import('@prisma/adapter-neon');
+      const { PrismaNeonHttp } = await load<typeof import('@prisma/adapter-neon')>('@prisma/adapter-neon');
       return new PrismaNeonHttp(env.serverUrl, {});
     });
     sharedScenarios(ctx);
@@ -66,7 +66,7 @@ block(
   { consumer: pinned('prisma'), transport: 'ws', via: `${pinned('@prisma/adapter-neon')} PrismaNeon` },
   () => {
     const ctx = usePrisma(async () => {
-      const { PrismaNeon } = await import('@prisma/adapter-neon');
+      const { PrismaNeon } = await load<typeof import('@prisma/adapter-neon')>('@prisma/adapter-neon');
       return new PrismaNeon({ connectionString: env.serverUrl, max: 4 });
     });
     sharedScenarios(ctx);

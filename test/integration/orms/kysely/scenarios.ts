@@ -3,7 +3,9 @@
  * Pool on WebSocket and over a pg Pool on TCP).
  */
 import type { Generated, Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import { expect, it } from 'vitest';
+import { load } from '../env.js';
 
 export interface PersonTable {
   id: Generated<number>;
@@ -36,6 +38,8 @@ export const CREATE_PERSON = [
 export interface KyselyContext {
   db: Kysely<KyDatabase>;
   kysely: KyselyModule;
+  /** Names this block's migration tables (blocks over different transports share a database). */
+  tag: string;
 }
 
 export function sharedScenarios(ctx: () => KyselyContext): void {
@@ -127,6 +131,48 @@ export function sharedScenarios(ctx: () => KyselyContext): void {
     ]);
   });
 
+  it("migrates up with Kysely's Migrator (lock, journal) and a second run is a no-op", async () => {
+    const { db, kysely, tag } = ctx();
+    const table = `ky_migrated_${tag}`;
+    const journal = `ky_migrations_${tag}`;
+    for (const name of [table, journal, `${journal}_lock`])
+      await kysely.sql`drop table if exists ${kysely.sql.table(name)}`.execute(db);
+    const migrations: Record<string, Migration> = {
+      '001_create': {
+        up: (m) =>
+          m.schema
+            .createTable(table)
+            .addColumn('id', 'serial', (c) => c.primaryKey())
+            .addColumn('label', 'text')
+            .execute(),
+      },
+      '002_seed': {
+        up: async (m) => {
+          await kysely.sql`insert into ${kysely.sql.table(table)} (label) values ('seeded')`.execute(m);
+        },
+      },
+    };
+    const migrator = new (await load<typeof import('kysely/migration')>('kysely/migration')).Migrator({
+      db,
+      provider: { getMigrations: async () => migrations },
+      migrationTableName: journal,
+      migrationLockTableName: `${journal}_lock`,
+    });
+    const first = await migrator.migrateToLatest();
+    expect(first.error).toBeUndefined();
+    expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([
+      ['001_create', 'Success'],
+      ['002_seed', 'Success'],
+    ]);
+    const second = await migrator.migrateToLatest();
+    expect(second.error).toBeUndefined();
+    expect(second.results).toEqual([]);
+    const { rows } = await kysely.sql<{
+      label: string;
+    }>`select label from ${kysely.sql.table(table)}`.execute(db);
+    expect(rows).toEqual([{ label: 'seeded' }]);
+  });
+
   it('runs raw SQL with parameters through sql``', async () => {
     const { db, kysely } = ctx();
     const result = await kysely.sql<{
@@ -216,7 +262,7 @@ export function connectionScenarios(ctx: () => KyselyContext): void {
     const running = () =>
       kysely.sql<{
         n: number;
-      }>`select count(*)::int as n from pg_stat_activity where query like 'select pg_sleep(20) /* ky-cancel */%'`
+      }>`select count(*)::int as n from pg_stat_activity where state = 'active' and query like 'select pg_sleep(20) /* ky-cancel */%'`
         .execute(db)
         .then((r) => r.rows[0].n);
     const controller = new AbortController();
