@@ -64,6 +64,8 @@ describe('the ORM fixture', () => {
     ['drizzle-orm-next/node-postgres', 'pg'],
     ['@prisma/adapter-neon', '@neondatabase/serverless'],
     ['@prisma/adapter-pg', 'pg'],
+    ['drizzle-kit', 'pg'],
+    ['drizzle-kit', '@neondatabase/serverless'],
     ['pg-cursor', 'pg/lib/result.js'],
     ['pg-cursor', 'pg/lib/utils.js'],
   ])('%s resolves %s to the built edgepg', (consumer, dependency) => {

@@ -3,6 +3,9 @@
  * node-postgres, Kysely's PostgresDialect on a pg Pool (pg-cursor streaming), Prisma's
  * @prisma/adapter-pg and pg-cursor itself. No neonConfig here: these apps know only pg.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -173,4 +176,62 @@ block({ consumer: pinned('pg-cursor'), transport: 'tcp', via: 'pg.Client' }, () 
   });
   afterAll(() => client?.end());
   cursorScenarios(() => ({ client: client as unknown as CursorClient, Cursor }));
+});
+
+block({ consumer: pinned('drizzle-kit'), transport: 'tcp', via: 'pg (push, pull)' }, () => {
+  let kitUrl: string;
+  let out: string;
+  const kit = (...args: string[]) =>
+    execFileSync(
+      join(FIXTURE_DIR, 'node_modules', '.bin', 'drizzle-kit'),
+      [...args, '--dialect', 'postgresql', '--url', kitUrl],
+      {
+        cwd: FIXTURE_DIR,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 120_000,
+      },
+    );
+  beforeAll(async () => {
+    kitUrl = await env.freshDatabase(env.postgresUrl, 'edgepg_drizzle_kit');
+    out = mkdtempSync(join(tmpdir(), 'edgepg-kit-'));
+  });
+  afterAll(() => out && rmSync(out, { recursive: true, force: true }));
+
+  it('pushes a schema through pg, and a second push finds nothing to change', async () => {
+    const first = kit('push', '--schema', './drizzle/kit-schema.ts', '--force');
+    // drizzle-kit probes for pg first; this is the fixture's pg, the link to edgepg.
+    expect(first).toContain("Using 'pg' driver");
+    const client = new pg.Client({ connectionString: kitUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        `select table_name, column_name, data_type from information_schema.columns
+         where table_schema = 'public' order by table_name, ordinal_position`,
+      );
+      expect(rows.map((r) => `${r.table_name}.${r.column_name}:${r.data_type}`)).toEqual([
+        'kit_author.id:integer',
+        'kit_author.email:text',
+        'kit_author.meta:jsonb',
+        'kit_post.id:bigint',
+        'kit_post.author_id:integer',
+        'kit_post.title:character varying',
+        'kit_post.tags:ARRAY',
+      ]);
+    } finally {
+      await client.end();
+    }
+    expect(kit('push', '--schema', './drizzle/kit-schema.ts', '--force')).toContain('No changes detected');
+  });
+
+  it('pulls (introspects) the database back into a drizzle schema', () => {
+    kit('pull', '--out', out);
+    const schema = readFileSync(join(out, 'schema.ts'), 'utf8');
+    expect(schema).toContain('export const kitAuthor = pgTable("kit_author"');
+    expect(schema).toContain('unique("kit_author_email_unique").on(table.email)');
+    expect(schema).toContain('id: bigserial({ mode: "bigint" }).primaryKey().notNull()');
+    expect(schema).toContain('tags: text().array()');
+    expect(schema).toContain('name: "kit_post_author_id_kit_author_id_fk"');
+    expect(schema).toContain('index("kit_post_title_idx")');
+  });
 });
