@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rowFor } from './support/results.js';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'integration-table.mjs');
 const README =
@@ -82,5 +83,35 @@ describe('integration-table.mjs', () => {
     const missing = run(noMarkers);
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toContain('compat-table:start');
+  });
+});
+
+describe('rowFor (the row a finished block records)', () => {
+  const test = (state: string | undefined, mode = 'run') => ({
+    type: 'test',
+    mode,
+    result: state ? { state } : undefined,
+  });
+  const block = (...tasks: ReturnType<typeof test>[]) => ({
+    type: 'suite',
+    mode: 'run',
+    tasks,
+    result: { state: 'pass' },
+  });
+  const spec = { consumer: 'orm 1', transport: 'ws' as const, via: 'driver' };
+
+  it('passes only when every test passed, counting nested suites', () => {
+    const nested = { type: 'suite', mode: 'run', tasks: [test('pass')], result: { state: 'pass' } };
+    expect(rowFor(spec, { ...block(test('pass')), tasks: [test('pass'), nested] })).toEqual({
+      ...spec,
+      status: 'pass',
+      tests: 2,
+    });
+    expect(rowFor(spec, block(test('pass'), test('fail')))).toEqual({ ...spec, status: 'fail', tests: 2 });
+    expect(rowFor(spec, block())).toEqual({ ...spec, status: 'fail', tests: 0 });
+  });
+
+  it('records nothing when part of the block was filtered out of the run', () => {
+    expect(rowFor(spec, block(test('pass'), test(undefined, 'skip')))).toBeUndefined();
   });
 });
