@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
+import { pgLibCjsExports, pgLibEntries } from './scripts/pg-lib-build.js';
 
 /**
  * Source modules that stay separate files, imported through package.json "imports" so that
@@ -33,21 +34,27 @@ const internalModulesExternal: Plugin = {
  * Runtime dependencies stay external: `pg-types` in particular must be the same module instance
  * the app (and pg code) sees.
  */
+const entry = {
+  index: 'src/index.ts',
+  // HTTP only: no wire engine, WebSocket or Pool, so edge bundles stay small.
+  http: 'src/http/index.ts',
+  // Node only: never reached from the edge entries.
+  server: 'src/server/index.ts',
+  // The `edgepg` command (Node only).
+  cli: 'src/cli/bin.ts',
+  'buffer-polyfill': 'src/core/buffer.ts',
+  'transport-tcp': 'src/transport/tcp.ts',
+  'transport-tcp-unavailable': 'src/transport/tcp-unavailable.ts',
+  // node-postgres's module shape alone, for bundler aliases.
+  pg: 'src/pg/index.ts',
+};
+
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    // HTTP only: no wire engine, WebSocket or Pool, so edge bundles stay small.
-    http: 'src/http/index.ts',
-    // Node only: never reached from the edge entries.
-    server: 'src/server/index.ts',
-    // The `edgepg` command (Node only).
-    cli: 'src/cli/bin.ts',
-    'buffer-polyfill': 'src/core/buffer.ts',
-    'transport-tcp': 'src/transport/tcp.ts',
-    'transport-tcp-unavailable': 'src/transport/tcp-unavailable.ts',
-  },
+  // Plus the `pg/lib/*` deep paths pg's add-ons import; their types are the hand-written types/lib/*.
+  entry: { ...entry, ...pgLibEntries },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry },
+  plugins: [pgLibCjsExports],
   clean: true,
   sourcemap: true,
   keepNames: true,

@@ -11,6 +11,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The built package runs natively, as in an app: integration fixtures link it as
+    // `@neondatabase/serverless` and `pg`, and the ORMs they load (native Node modules) must see the
+    // same module instances as the test (drizzle checks `instanceof Pool`, and `neonConfig` is shared).
+    server: { deps: { external: [/\/dist\/[^/]+\.(c?js|mjs)$/] } },
     reporters: ['default'],
   },
 });

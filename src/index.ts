@@ -20,5 +20,27 @@ export * from './core/index.js';
 export * from './http/index.js';
 // …but with `sql.begin` working: the HTTP-only entry leaves the WebSocket session out.
 export { neon } from './http/neon-session.js';
+export { Connection } from './pg/connection.js';
+export type { Pg } from './pg/pg.js';
+export type { PgQueryConfig } from './pg/query.js';
+export { Query } from './pg/query.js';
 export type { PoolClient, PoolConfig } from './pool/pool.js';
 export { Pool } from './pool/pool.js';
+
+/*
+ * node-postgres's shape on the main entry too. An app that aliases `"pg": "npm:edgepg@^1"`
+ * reaches this file (not `edgepg/pg`) through `require('pg')` and `import pg from 'pg'`, so the
+ * pg object is the default export (CJS: `require('pg').default`, and every member also as a named
+ * export), and `utils`/`native`/`_pools` are named exports so `require('pg').utils` and
+ * `require('pg').native || require('pg')` work. Neon's names above are unchanged, so an alias of
+ * `@neondatabase/serverless` keeps working.
+ */
+import { pg } from './pg/pg.js';
+import type { Pool as PgPool } from './pool/pool.js';
+
+export { utils } from './pg/utils.js';
+/** `null`, as pg without `pg-native`: edgepg has no libpq binding. */
+export const native: null = null;
+/** pg's vestigial (always empty) list, the same array as `pg._pools`. */
+export const _pools: PgPool[] = pg._pools;
+export default pg;

@@ -30,6 +30,11 @@ describe('the built package', () => {
   });
 
   it('resolves every exports entry to files that exist, with types for both formats', () => {
+    // A `*` pattern (`./lib/*`) is checked for every module pg's ecosystem imports there.
+    const pgLib = ['index', 'client', 'connection', 'connection-parameters', 'defaults', 'query'];
+    const libModules = [...pgLib, 'result', 'type-overrides', 'utils'];
+    const expand = (path: string): string[] =>
+      path.includes('*') ? libModules.map((name) => path.replace('*', name)) : [path];
     for (const [subpath, target] of Object.entries(pkg.exports as Record<string, unknown>)) {
       if (typeof target === 'string') {
         expect(existsSync(join(root, target)), subpath).toBe(true);
@@ -37,8 +42,12 @@ describe('the built package', () => {
       }
       const conditions = target as Record<string, { types: string; default: string }>;
       for (const cond of ['import', 'require']) {
-        expect(existsSync(join(root, conditions[cond].default)), `${subpath} ${cond}`).toBe(true);
-        expect(existsSync(join(root, conditions[cond].types)), `${subpath} ${cond} types`).toBe(true);
+        for (const file of expand(conditions[cond].default)) {
+          expect(existsSync(join(root, file)), `${subpath} ${cond} ${file}`).toBe(true);
+        }
+        for (const file of expand(conditions[cond].types)) {
+          expect(existsSync(join(root, file)), `${subpath} ${cond} types ${file}`).toBe(true);
+        }
       }
     }
   });
@@ -47,8 +56,10 @@ describe('the built package', () => {
     const script = `
       const cjs = require('edgepg');
       import('edgepg').then((esm) => {
-        const a = Object.keys(cjs).sort().join(','), b = Object.keys(esm).filter((k) => k !== 'default').sort().join(',');
+        const a = Object.keys(cjs).sort().join(','), b = Object.keys(esm).sort().join(',');
         if (a !== b) throw new Error('ESM and CJS exports differ: ' + a + ' vs ' + b);
+        // The default export (pg's module object) is the same shape in both.
+        if (Object.keys(cjs.default).join() !== Object.keys(esm.default).join()) throw new Error('default differs');
         console.log(JSON.stringify({ keys: a.split(','), value: esm.prepareValue([1, 'x']) }));
       });`;
     // Resolve `edgepg` through its own package.json `exports`, as an installed copy would.

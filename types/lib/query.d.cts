@@ -1,0 +1,3 @@
+// pg/lib/query under the `pg` alias: the main entry's Query.
+import { Query } from '../../dist/index.cjs';
+export = Query;
