@@ -3,6 +3,8 @@
  * on every parameter serialisation. Kept as one shared object so code that sets
  * `pg.defaults.x = …` works the same with edgepg.
  */
+
+import { realmSingleton } from './realm-singleton.js';
 import { type CustomTypesConfig, type TypeParser, types } from './types.js';
 
 export interface Defaults {
@@ -84,4 +86,5 @@ Object.defineProperty(values, 'parseInt8', {
   },
 });
 
-export const defaults = values as Defaults;
+// Shared by the ESM and CJS copies (see realm-singleton.ts), as pg's one mutable object is.
+export const defaults = /* @__PURE__ */ realmSingleton('defaults', () => values as Defaults);

@@ -83,6 +83,34 @@ describe('the built package', () => {
     expect(cjs.DatabaseError).toBe(esm.DatabaseError);
   });
 
+  it('shares neonConfig and defaults between the CJS and ESM builds loaded by one process (dual-package hazard)', () => {
+    // An app's ESM code configures; a CJS dependency (an ORM's CJS build) builds the Pool.
+    const script = `
+      const cjs = require('edgepg');
+      import('edgepg').then((esm) => {
+        esm.neonConfig.poolQueryViaFetch = true;
+        esm.defaults.poolSize = 3;
+        console.log(JSON.stringify({
+          bundles: [cjs._bundleExt, esm._bundleExt],
+          sameNeonConfig: cjs.neonConfig === esm.neonConfig,
+          seenByCjs: cjs.neonConfig.poolQueryViaFetch,
+          sameDefaults: cjs.defaults === esm.defaults && cjs.default.defaults === esm.default.defaults,
+          poolSize: cjs.defaults.poolSize,
+          // Classes stay per build (documented in MIGRATING.md): instanceof across builds is false.
+          samePool: cjs.Pool === esm.Pool,
+        }));
+      });`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' }));
+    expect(out).toEqual({
+      bundles: ['js', 'mjs'],
+      sameNeonConfig: true,
+      seenByCjs: true,
+      sameDefaults: true,
+      poolSize: 3,
+      samePool: false,
+    });
+  });
+
   it('keeps class names in the bundle (keepNames)', async () => {
     const esm = (await import(join(root, 'dist/index.js'))) as Lib;
     expect(esm.Result.name).toBe('Result');
