@@ -43,7 +43,13 @@ describe('the packed package', () => {
     for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/pg.d.cts', 'dist/lib/result.cjs']) {
       expect(files).toContain(file);
     }
-    for (const file of ['types/lib/result.d.cts', 'types/lib/utils.d.ts', 'README.md', 'CONFIG.md']) {
+    for (const file of [
+      'types/lib/result.d.cts',
+      'types/lib/utils.d.ts',
+      'README.md',
+      'CONFIG.md',
+      'MIGRATING.md',
+    ]) {
       expect(files).toContain(file);
     }
     // Nothing from the sources or tests.
