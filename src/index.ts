@@ -31,30 +31,8 @@ export type { Pg } from './pg/pg.js';
 export { _pools, native, pg as default } from './pg/pg.js';
 export type { PgQueryConfig } from './pg/query.js';
 export { Query } from './pg/query.js';
-export type {
-  BindConfig,
-  ClientBase,
-  Events,
-  ExecuteConfig,
-  MessageConfig,
-  NeonConfigGlobalAndClient,
-  Notification,
-  PoolOptions,
-  QueryArrayConfig,
-  QueryArrayResult,
-  QueryConfigValues,
-  QueryParse,
-  QueryResult,
-  QueryResultBase,
-  ResultBuilder,
-  startTls,
-  subtls,
-  TransactionStatus,
-  TrustedCert,
-  WebSocketConstructor,
-  WebSocketLike,
-  WebSocketReadQueue,
-} from './pg/types.js';
+// Type names of @types/pg and Neon with no class here (see the file).
+export type * from './pg/types.js';
 export { utils } from './pg/utils.js';
 export type { PoolClient, PoolConfig } from './pool/pool.js';
 export { Pool } from './pool/pool.js';

@@ -26,22 +26,7 @@ export type { Pg } from './pg.js';
 export { native } from './pg.js';
 export type { PgQueryConfig } from './query.js';
 export { Query } from './query.js';
-export type {
-  BindConfig,
-  ClientBase,
-  Events,
-  ExecuteConfig,
-  MessageConfig,
-  Notification,
-  PoolOptions,
-  QueryArrayConfig,
-  QueryArrayResult,
-  QueryConfigValues,
-  QueryParse,
-  QueryResult,
-  QueryResultBase,
-  ResultBuilder,
-  TransactionStatus,
-} from './types.js';
+// Type names of @types/pg and Neon with no class here (see the file).
+export type * from './types.js';
 
 export default pg;
