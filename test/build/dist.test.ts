@@ -121,7 +121,7 @@ describe('the built package', () => {
   it('bundles for browsers (no Node built-ins reach the edge entries) and loads where Buffer is missing', async () => {
     const { build } = await import('esbuild');
     const { runInNewContext } = await import('node:vm');
-    for (const entry of ['dist/index.js', 'dist/http.js']) {
+    for (const entry of ['dist/index.js', 'dist/http.js', 'dist/pg.js']) {
       const out = await build({
         entryPoints: [join(root, entry)],
         bundle: true,
@@ -148,7 +148,9 @@ describe('the built package', () => {
           clearTimeout,
         },
       };
-      runInNewContext(`${code}; globalThis.loaded = [typeof edgepg.neon, typeof Buffer]`, sandbox);
+      // edgepg/pg has no neon(): check its default export (pg's object) instead.
+      const probe = entry === 'dist/pg.js' ? 'edgepg.default.Pool' : 'edgepg.neon';
+      runInNewContext(`${code}; globalThis.loaded = [typeof ${probe}, typeof Buffer]`, sandbox);
       expect(sandbox.loaded, entry).toEqual(['function', 'function']);
       if (entry === 'dist/index.js') {
         // TCP is replaced by a stub that points at WebSocket instead of failing to bundle.
