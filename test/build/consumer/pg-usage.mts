@@ -31,6 +31,18 @@ const clientConfig: ClientConfig = {
 const pool = new Pool(config);
 const typedPool: pg.Pool = new pg.Pool();
 
+// Subclassing, as apps and adapters do with pg.Pool / pg.Client.
+class AppPool extends pg.Pool {
+  label = 'app';
+}
+class AppClient extends Client {
+  async ping(): Promise<boolean> {
+    return (await this.query<{ ok: number }>('SELECT 1 AS ok')).rows[0]?.ok === 1;
+  }
+}
+export const appPool: pg.Pool = new AppPool();
+export const appClient = new AppClient(clientConfig);
+
 pool.on('error', (err: Error) => console.error(err.message));
 pool.on('connect', (client: PoolClient) => client.escapeIdentifier('x'));
 types.setTypeParser(20, (value: string) => BigInt(value));
