@@ -6,7 +6,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../src/client/client.js';
-import { ParameterError } from '../../src/core/errors.js';
+import { ParameterError, UsageError } from '../../src/core/errors.js';
+import { Connection } from '../../src/pg/connection.js';
 import { Query } from '../../src/pg/query.js';
 import { clientConfig } from '../setup/pg.js';
 
@@ -153,6 +154,25 @@ describe('pg.Query equals pg’s Query', () => {
     expect(mine).toEqual(oracle);
     expect(mine.error?.message).toBe('parser failed');
     expect((await ours.query('SELECT 3 AS ok')).rows).toEqual([{ ok: 3 }]);
+  });
+
+  it('answers bad input with typed errors, and the connection stays usable', async () => {
+    const notArray = await observe(
+      (q) => ours.query(q as unknown as Query),
+      new Query('SELECT 1', 'nope' as unknown as unknown[]),
+      false,
+    );
+    expect(notArray.error?.message).toBe('Query values must be an array');
+    for (const config of [null, undefined, 42]) {
+      const outcome = await observe(
+        (q) => ours.query(q as unknown as Query),
+        new Query(config as never),
+        false,
+      );
+      expect(outcome.error?.message, String(config)).toMatch(/must have either text or a name/);
+    }
+    expect(() => new Connection()).toThrow(UsageError);
+    expect((await ours.query('SELECT 4 AS ok')).rows).toEqual([{ ok: 4 }]);
   });
 
   it('rejects a query without text with pg’s message', async () => {
