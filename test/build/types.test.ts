@@ -17,6 +17,8 @@ import { describe, expect, it } from 'vitest';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
 const neonDir = join(root, 'node_modules/@neondatabase/serverless');
+// Each compile is a full TypeScript program over real declarations: slow on a loaded machine.
+const COMPILE_TIMEOUT_MS = 180_000;
 
 /**
  * Names a declaration file exports on purpose: statements with `export` and `export { … }` lists.
@@ -72,60 +74,80 @@ function compile(tsconfig: string): void {
 }
 
 describe('types', () => {
-  it('exports every name of @neondatabase/serverless 1.2.0, in the ESM and CJS declarations', () => {
-    const runtime = Object.keys(require('@neondatabase/serverless'));
-    for (const [neonFile, ourFile] of [
-      ['index.d.mts', 'dist/index.d.ts'],
-      ['index.d.ts', 'dist/index.d.cts'],
-    ]) {
-      const neonNames = declaredExports(join(neonDir, neonFile));
-      expect(neonNames.length).toBeGreaterThan(50);
-      for (const name of runtime) expect(neonNames, `${name} declared by Neon`).toContain(name);
-      const ours = resolvedExports(join(root, ourFile));
-      expect(
-        neonNames.filter((name) => !ours.has(name)),
-        ourFile,
-      ).toEqual([]);
-    }
-  });
+  it(
+    'exports every name of @neondatabase/serverless 1.2.0, in the ESM and CJS declarations',
+    () => {
+      const runtime = Object.keys(require('@neondatabase/serverless'));
+      for (const [neonFile, ourFile] of [
+        ['index.d.mts', 'dist/index.d.ts'],
+        ['index.d.ts', 'dist/index.d.cts'],
+      ]) {
+        const neonNames = declaredExports(join(neonDir, neonFile));
+        expect(neonNames.length).toBeGreaterThan(50);
+        for (const name of runtime) expect(neonNames, `${name} declared by Neon`).toContain(name);
+        const ours = resolvedExports(join(root, ourFile));
+        expect(
+          neonNames.filter((name) => !ours.has(name)),
+          ourFile,
+        ).toEqual([]);
+      }
+    },
+    COMPILE_TIMEOUT_MS,
+  );
 
-  it('has Neon’s runtime names at runtime in both builds', async () => {
-    const runtime = Object.keys(require('@neondatabase/serverless'));
-    const cjs = require(join(root, 'dist/index.cjs'));
-    const esm = await import(join(root, 'dist/index.js'));
-    for (const name of runtime) {
-      expect(cjs, `CJS ${name}`).toHaveProperty(name);
-      expect(esm, `ESM ${name}`).toHaveProperty(name);
-      // Neon's `escapeIdentifier`/`escapeLiteral` exports are undefined at runtime; ours work.
-      const neonValue = require('@neondatabase/serverless')[name];
-      // Neon's `neonConfig` is a class used through its static accessors; ours is an object with
-      // the same keys (MIGRATING.md), so both answer `neonConfig.key` and `neonConfig.key = v`.
-      if (name === 'neonConfig') {
-        for (const key of ['fetchEndpoint', 'poolQueryViaFetch', 'webSocketConstructor', 'wsProxy'])
-          expect(cjs.neonConfig, key).toHaveProperty(key);
-      } else if (neonValue !== undefined) expect(typeof cjs[name], name).toBe(typeof neonValue);
-    }
-  });
+  it(
+    'has Neon’s runtime names at runtime in both builds',
+    async () => {
+      const runtime = Object.keys(require('@neondatabase/serverless'));
+      const cjs = require(join(root, 'dist/index.cjs'));
+      const esm = await import(join(root, 'dist/index.js'));
+      for (const name of runtime) {
+        expect(cjs, `CJS ${name}`).toHaveProperty(name);
+        expect(esm, `ESM ${name}`).toHaveProperty(name);
+        // Neon's `escapeIdentifier`/`escapeLiteral` exports are undefined at runtime; ours work.
+        const neonValue = require('@neondatabase/serverless')[name];
+        // Neon's `neonConfig` is a class used through its static accessors; ours is an object with
+        // the same keys (MIGRATING.md), so both answer `neonConfig.key` and `neonConfig.key = v`.
+        if (name === 'neonConfig') {
+          for (const key of ['fetchEndpoint', 'poolQueryViaFetch', 'webSocketConstructor', 'wsProxy'])
+            expect(cjs.neonConfig, key).toHaveProperty(key);
+        } else if (neonValue !== undefined) expect(typeof cjs[name], name).toBe(typeof neonValue);
+      }
+    },
+    COMPILE_TIMEOUT_MS,
+  );
 
-  it('exports every name of @types/pg 8.23 from edgepg and from edgepg/pg', () => {
-    const pgNames = declaredExports(join(root, 'node_modules/@types/pg/index.d.ts'));
-    expect(pgNames).toContain('PoolClient');
-    for (const ourFile of ['dist/index.d.ts', 'dist/index.d.cts', 'dist/pg.d.ts', 'dist/pg.d.cts']) {
-      const ours = resolvedExports(join(root, ourFile));
-      expect(
-        pgNames.filter((name) => !ours.has(name)),
-        ourFile,
-      ).toEqual([]);
-    }
-  });
+  it(
+    'exports every name of @types/pg 8.23 from edgepg and from edgepg/pg',
+    () => {
+      const pgNames = declaredExports(join(root, 'node_modules/@types/pg/index.d.ts'));
+      expect(pgNames).toContain('PoolClient');
+      for (const ourFile of ['dist/index.d.ts', 'dist/index.d.cts', 'dist/pg.d.ts', 'dist/pg.d.cts']) {
+        const ours = resolvedExports(join(root, ourFile));
+        expect(
+          pgNames.filter((name) => !ours.has(name)),
+          ourFile,
+        ).toEqual([]);
+      }
+    },
+    COMPILE_TIMEOUT_MS,
+  );
 
-  it('compiles code written against @types/pg, with pg resolving to edgepg', () => {
-    compile('tsconfig.types-pg.json');
-    compile('tsconfig.edgepg-as-pg.json');
-  });
+  it(
+    'compiles code written against @types/pg, with pg resolving to edgepg',
+    () => {
+      compile('tsconfig.types-pg.json');
+      compile('tsconfig.edgepg-as-pg.json');
+    },
+    COMPILE_TIMEOUT_MS,
+  );
 
-  it('compiles code written against @neondatabase/serverless, with it resolving to edgepg', () => {
-    compile('tsconfig.neon.json');
-    compile('tsconfig.edgepg-as-neon.json');
-  });
+  it(
+    'compiles code written against @neondatabase/serverless, with it resolving to edgepg',
+    () => {
+      compile('tsconfig.neon.json');
+      compile('tsconfig.edgepg-as-neon.json');
+    },
+    COMPILE_TIMEOUT_MS,
+  );
 });
