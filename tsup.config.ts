@@ -55,6 +55,10 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: { entry },
   plugins: [pgLibCjsExports],
+  // Neon's `_bundleExt` (src/pg/bundle-ext.ts): which build a copy is.
+  esbuildOptions(options, { format }) {
+    options.define = { ...options.define, __EDGEPG_BUNDLE_EXT__: format === 'cjs' ? '"js"' : '"mjs"' };
+  },
   clean: true,
   sourcemap: true,
   keepNames: true,

@@ -12,6 +12,7 @@ export { QueryCursor } from './client/cursor.js';
 export type { EagerResult, ExecuteQueryOptions, QuerySummary } from './client/execute-query.js';
 export type { Listener, Notification, NotificationHandler } from './client/listen.js';
 export type { ServerInfo, VerifyConnectivityOptions } from './client/server-info.js';
+export type { Submittable } from './client/submittable.js';
 export type { Transaction, TransactionOptions } from './client/transaction.js';
 export { CommitUnknownError } from './client/transaction.js';
 export { EventEmitter } from './core/emitter.js';
@@ -20,13 +21,11 @@ export * from './core/index.js';
 export * from './http/index.js';
 // …but with `sql.begin` working: the HTTP-only entry leaves the WebSocket session out.
 export { neon } from './http/neon-session.js';
+// Neon 1.2.0's remaining runtime names.
+export { _bundleExt } from './pg/bundle-ext.js';
 export { Connection } from './pg/connection.js';
+export { parseIntoClientConfig } from './pg/parse-into-client-config.js';
 export type { Pg } from './pg/pg.js';
-export type { PgQueryConfig } from './pg/query.js';
-export { Query } from './pg/query.js';
-export type { PoolClient, PoolConfig } from './pool/pool.js';
-export { Pool } from './pool/pool.js';
-
 /*
  * node-postgres's shape on the main entry too. An app that aliases `"pg": "npm:edgepg@^1"`
  * reaches this file (not `edgepg/pg`) through `require('pg')` and `import pg from 'pg'`, so the
@@ -35,12 +34,11 @@ export { Pool } from './pool/pool.js';
  * `require('pg').native || require('pg')` work. Neon's names above are unchanged, so an alias of
  * `@neondatabase/serverless` keeps working.
  */
-import { pg } from './pg/pg.js';
-import type { Pool as PgPool } from './pool/pool.js';
-
+export { _pools, native, pg as default } from './pg/pg.js';
+export type { PgQueryConfig } from './pg/query.js';
+export { Query } from './pg/query.js';
+// Type names of @types/pg and Neon with no class here (see the file).
+export type * from './pg/types.js';
 export { utils } from './pg/utils.js';
-/** `null`, as pg without `pg-native`: edgepg has no libpq binding. */
-export const native: null = null;
-/** pg's vestigial (always empty) list, the same array as `pg._pools`. */
-export const _pools: PgPool[] = pg._pools;
-export default pg;
+export type { PoolClient, PoolConfig } from './pool/pool.js';
+export { Pool } from './pool/pool.js';

@@ -4,6 +4,7 @@
  * `pg.defaults.x = …` works the same with edgepg.
  */
 import { envVar } from './env.js';
+import { realmSingleton } from './realm-singleton.js';
 import { type CustomTypesConfig, type TypeParser, types } from './types.js';
 
 export interface Defaults {
@@ -85,4 +86,5 @@ Object.defineProperty(values, 'parseInt8', {
   },
 });
 
-export const defaults = values as Defaults;
+// Shared by the ESM and CJS copies (see realm-singleton.ts), as pg's one mutable object is.
+export const defaults = /* @__PURE__ */ realmSingleton('defaults', () => values as Defaults);

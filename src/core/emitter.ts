@@ -11,6 +11,9 @@ type Listener = (...args: any[]) => void;
 
 export class EventEmitter {
   #listeners = new Map<string | symbol, Listener[]>();
+  // Node warns past this many listeners; kept only so code that tunes it (and @types/pg's
+  // EventEmitter shape) works. There is no leak warning here.
+  #maxListeners = 10;
 
   on(event: string | symbol, listener: Listener): this {
     const list = this.#listeners.get(event);
@@ -29,12 +32,21 @@ export class EventEmitter {
   }
 
   once(event: string | symbol, listener: Listener): this {
+    return this.on(event, this.#onceWrapper(event, listener));
+  }
+
+  prependOnceListener(event: string | symbol, listener: Listener): this {
+    return this.prependListener(event, this.#onceWrapper(event, listener));
+  }
+
+  /** Removes itself before calling `listener`; `.listener` lets `off(listener)` find it. */
+  #onceWrapper(event: string | symbol, listener: Listener): Listener {
     const wrapper: Listener & { listener?: Listener } = (...args) => {
       this.off(event, wrapper);
       listener.apply(this, args);
     };
     wrapper.listener = listener;
-    return this.on(event, wrapper);
+    return wrapper;
   }
 
   off(event: string | symbol, listener: Listener): this {
@@ -67,6 +79,27 @@ export class EventEmitter {
 
   listeners(event: string | symbol): Listener[] {
     return (this.#listeners.get(event) ?? []).map((l) => (l as { listener?: Listener }).listener ?? l);
+  }
+
+  /** The registered functions, `once` wrappers included (Node's `rawListeners`). */
+  rawListeners(event: string | symbol): Listener[] {
+    return [...(this.#listeners.get(event) ?? [])];
+  }
+
+  setMaxListeners(n: number): this {
+    if (typeof n !== 'number')
+      throw new TypeError(`The "n" argument must be of type number. Received ${typeof n}`);
+    if (n < 0 || Number.isNaN(n)) {
+      throw new RangeError(
+        `The value of "n" is out of range. It must be a non-negative number. Received ${String(n)}`,
+      );
+    }
+    this.#maxListeners = n;
+    return this;
+  }
+
+  getMaxListeners(): number {
+    return this.#maxListeners;
   }
 
   listenerCount(event: string | symbol): number {

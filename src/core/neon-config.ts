@@ -13,6 +13,8 @@
  * `fetchFunction` to `neon()` to keep an instance independent of the global.
  */
 
+import { realmSingleton } from './realm-singleton.js';
+
 export interface FetchEndpointOptions {
   /** True when the query carries an `authToken` (Neon then uses its `apiauth.` host). */
   jwtAuth?: boolean;
@@ -114,16 +116,19 @@ function createNeonConfig(defaults: NeonConfig): NeonConfigObject {
   return config as NeonConfigObject;
 }
 
-export const neonConfig: NeonConfigObject = /* @__PURE__ */ createNeonConfig({
-  webSocketConstructor: undefined,
-  wsProxy: undefined,
-  useSecureWebSocket: true,
-  pipelineConnect: 'password',
-  coalesceWrites: true,
-  forceDisablePgSSL: true,
-  fetchEndpoint: defaultFetchEndpoint,
-  fetchFunction: undefined,
-  fetchConnectionCache: true,
-  poolQueryViaFetch: false,
-  disableWarningInBrowsers: false,
-});
+// Shared by the ESM and CJS copies (see realm-singleton.ts): one configuration per process.
+export const neonConfig: NeonConfigObject = /* @__PURE__ */ realmSingleton('neonConfig', () =>
+  createNeonConfig({
+    webSocketConstructor: undefined,
+    wsProxy: undefined,
+    useSecureWebSocket: true,
+    pipelineConnect: 'password',
+    coalesceWrites: true,
+    forceDisablePgSSL: true,
+    fetchEndpoint: defaultFetchEndpoint,
+    fetchFunction: undefined,
+    fetchConnectionCache: true,
+    poolQueryViaFetch: false,
+    disableWarningInBrowsers: false,
+  }),
+);

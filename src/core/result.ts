@@ -29,9 +29,12 @@ export type RowMode = 'array' | undefined;
 
 // biome-ignore lint/suspicious/noExplicitAny: see QueryResultRow
 export class Result<R = any> {
-  declare command: string | null;
+  // `command` and `oid` are null until a CommandComplete arrives (and stay null after an empty
+  // query), but are typed as @types/pg types them, so a Result assigns to `QueryResult`: code
+  // written against @types/pg (`const r: QueryResult<Row> = await client.query(…)`) compiles.
+  declare command: string;
   declare rowCount: number | null;
-  declare oid: number | null;
+  declare oid: number;
   declare rows: R[];
   declare fields: FieldDef[];
   declare _parsers: TypeParser[] | undefined;
@@ -45,9 +48,9 @@ export class Result<R = any> {
 
   constructor(rowMode?: string, types?: CustomTypesConfig) {
     // Assigned in pg's order: tests and tools that compare own keys see the same object.
-    this.command = null;
+    this.command = null as unknown as string;
     this.rowCount = null;
-    this.oid = null;
+    this.oid = null as unknown as number;
     this.rows = [];
     this.fields = [];
     this._parsers = undefined;

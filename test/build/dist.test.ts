@@ -83,6 +83,34 @@ describe('the built package', () => {
     expect(cjs.DatabaseError).toBe(esm.DatabaseError);
   });
 
+  it('shares neonConfig and defaults between the CJS and ESM builds loaded by one process (dual-package hazard)', () => {
+    // An app's ESM code configures; a CJS dependency (an ORM's CJS build) builds the Pool.
+    const script = `
+      const cjs = require('edgepg');
+      import('edgepg').then((esm) => {
+        esm.neonConfig.poolQueryViaFetch = true;
+        esm.defaults.poolSize = 3;
+        console.log(JSON.stringify({
+          bundles: [cjs._bundleExt, esm._bundleExt],
+          sameNeonConfig: cjs.neonConfig === esm.neonConfig,
+          seenByCjs: cjs.neonConfig.poolQueryViaFetch,
+          sameDefaults: cjs.defaults === esm.defaults && cjs.default.defaults === esm.default.defaults,
+          poolSize: cjs.defaults.poolSize,
+          // Classes stay per build (documented in MIGRATING.md): instanceof across builds is false.
+          samePool: cjs.Pool === esm.Pool,
+        }));
+      });`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' }));
+    expect(out).toEqual({
+      bundles: ['js', 'mjs'],
+      sameNeonConfig: true,
+      seenByCjs: true,
+      sameDefaults: true,
+      poolSize: 3,
+      samePool: false,
+    });
+  });
+
   it('keeps class names in the bundle (keepNames)', async () => {
     const esm = (await import(join(root, 'dist/index.js'))) as Lib;
     expect(esm.Result.name).toBe('Result');
@@ -93,7 +121,7 @@ describe('the built package', () => {
   it('bundles for browsers (no Node built-ins reach the edge entries) and loads where Buffer is missing', async () => {
     const { build } = await import('esbuild');
     const { runInNewContext } = await import('node:vm');
-    for (const entry of ['dist/index.js', 'dist/http.js']) {
+    for (const entry of ['dist/index.js', 'dist/http.js', 'dist/pg.js']) {
       const out = await build({
         entryPoints: [join(root, entry)],
         bundle: true,
@@ -120,7 +148,9 @@ describe('the built package', () => {
           clearTimeout,
         },
       };
-      runInNewContext(`${code}; globalThis.loaded = [typeof edgepg.neon, typeof Buffer]`, sandbox);
+      // edgepg/pg has no neon(): check its default export (pg's object) instead.
+      const probe = entry === 'dist/pg.js' ? 'edgepg.default.Pool' : 'edgepg.neon';
+      runInNewContext(`${code}; globalThis.loaded = [typeof ${probe}, typeof Buffer]`, sandbox);
       expect(sandbox.loaded, entry).toEqual(['function', 'function']);
       if (entry === 'dist/index.js') {
         // TCP is replaced by a stub that points at WebSocket instead of failing to bundle.
@@ -135,11 +165,12 @@ describe('the built package', () => {
     }
   });
 
+  // A full TypeScript program (now with @types/pg beside edgepg's types): slow on a loaded machine.
   it('type-checks a consumer against the emitted .d.ts files (ESM and CJS resolution)', () => {
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     execFileSync(process.execPath, [tsc, '-p', join(root, 'test/build/consumer/tsconfig.json')], {
       cwd: root,
       encoding: 'utf8',
     });
-  });
+  }, 120_000);
 });

@@ -122,8 +122,8 @@ describe('edgepg aliased as pg', () => {
       expect(pgEntry, `edgepg/pg.${name}`).toHaveProperty(name);
       expect(pgEntry[name], name).toBe(main[name]);
     }
-    // edgepg/pg has nothing but pg's names (and the default).
-    expect(Object.keys(pgEntry).sort()).toEqual([...realNamed, 'default'].sort());
+    // edgepg/pg has nothing but pg's names, the default, and `native` (which @types/pg declares).
+    expect(Object.keys(pgEntry).sort()).toEqual([...realNamed, 'default', 'native'].sort());
     expect(pgEntry.default).toBe(main.default);
   });
 });
