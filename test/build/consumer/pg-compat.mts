@@ -10,8 +10,8 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
 
 /**
  * Members @types/pg's Client declares that edgepg's lacks, each for a reason:
- * - `copyFrom`, `copyTo`, `pauseDrain`, `resumeDrain`: declared by @types/pg but absent from
- *   pg's own JavaScript Client too (pg-native's old API);
+ * - `pauseDrain`, `resumeDrain`: declared by @types/pg but absent from pg's own JavaScript
+ *   Client too (pg-native's old API; edgepg's `copyFrom`/`copyTo` are its own COPY streams);
  * - `connection`: pg's socket-level Connection; edgepg's engine has none (Submittables get one);
  * - `pipeline`: pg 8.23's opt-in pipeline-mode flag; edgepg always pipelines;
  * - Node's optional `[captureRejectionSymbol]` hook: the runtime-neutral emitter has no
@@ -21,8 +21,6 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
  */
 type CaptureRejection = typeof NodeEventEmitter.captureRejectionSymbol;
 type NotInEdgepg =
-  | 'copyFrom'
-  | 'copyTo'
   | 'pauseDrain'
   | 'resumeDrain'
   | 'connection'
