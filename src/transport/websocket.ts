@@ -163,7 +163,11 @@ export async function openWebSocket(
     end: () => ws.close(1000),
     destroy: (error) => {
       failure ??= error;
-      ws.close(1000);
+      // `close()` waits for the peer's close frame (the `ws` package: up to 30 s), so a peer that
+      // stopped answering would hold the close; `ws`'s `terminate()` drops the socket at once.
+      const terminate = (ws as { terminate?: unknown }).terminate;
+      if (typeof terminate === 'function') terminate.call(ws);
+      else ws.close(1000);
     },
   };
 }
