@@ -498,6 +498,15 @@ export class Client extends EventEmitter {
     return this.endPromise;
   }
 
+  /**
+   * @internal Drops the connection at once, without Terminate: a Pool evicting a connection whose
+   * query timed out (its peer may have stopped answering, and `end()` would wait for that peer).
+   */
+  _destroy(error?: Error): void {
+    this._queryable = false;
+    this.transport?.destroy(error);
+  }
+
   private onFatal(error: Error): void {
     this._queryable = false;
     this._connectionError = true;
