@@ -1,0 +1,470 @@
+/**
+ * The fault-injection harness: the APIs under test, each as a ledger writer, and a runner that
+ * puts one call of each API in flight under a fault and checks what the contract promises:
+ *
+ * - the call settles (succeeds, or fails with a typed error) within its timeouts — a guard well
+ *   past them turns a hang into a test failure;
+ * - the next call succeeds: on the same Pool / `neon()`, or on a new Client (a Client whose
+ *   connection broke cannot be reused, as in pg);
+ * - every call that resolved wrote a ledger row (checked at the end with npm `pg` as the reader),
+ *   calls that failed with `CommitUnknownError` are counted apart.
+ */
+import pg from 'pg';
+import { WebSocket } from 'ws';
+import { Client, type ClientConfig } from '../../src/client/client.js';
+import { CommitUnknownError } from '../../src/client/transaction.js';
+import { DatabaseError } from '../../src/core/database-error.js';
+import { EdgePgError, TimeoutError } from '../../src/core/errors.js';
+import { NeonDbError, neon } from '../../src/http/index.js';
+import { Pool } from '../../src/pool/pool.js';
+import type { FaultCaseRecord } from '../support/reliability-log.js';
+
+/** Every client-side timeout of the APIs under test (query, connect, HTTP request). */
+export const TIMEOUT_MS = 3_000;
+/** How far past its budget a call may go before the runner calls it a hang. */
+const HANG_SLACK_MS = 10_000;
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface Endpoints {
+  /** Where TCP clients connect: PostgreSQL, or a fault proxy in front of it. */
+  postgres: Endpoint;
+  /** Where HTTP and WebSocket clients connect: the local server, or a fault proxy in front of it. */
+  server: Endpoint;
+  /** A connection string naming the local server (for `neon()` and WebSocket clients). */
+  serverUrl: string;
+  user: string;
+  password: string;
+  database: string;
+  /** The ledger table. */
+  table: string;
+}
+
+/** One open instance of an API: writes ledger rows. */
+export interface ApiHandle {
+  /**
+   * Inserts `id` after `pg_sleep(sleepS)`. `arm` runs just before the request is sent, or inside
+   * a transaction just before COMMIT, so a one-shot fault hits that message.
+   */
+  write(id: string, sleepS: number, arm: () => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Api {
+  name: string;
+  /** Whether it reaches PostgreSQL through the local server (and so is affected by its restart). */
+  viaServer: boolean;
+  /** Whether the same instance is used again after a failed call (Pool, neon()) or a new one. */
+  reusable: boolean;
+  /** The bound the whole call promises to settle within, from its timeouts. */
+  budgetMs: number;
+  open(e: Endpoints): Promise<ApiHandle>;
+}
+
+const insert = (table: string) => `insert into ${table} (id) select $1 from pg_sleep($2)`;
+
+function tcpConfig(e: Endpoints): ClientConfig {
+  return {
+    host: e.postgres.host,
+    port: e.postgres.port,
+    user: e.user,
+    password: e.password,
+    database: e.database,
+    query_timeout: TIMEOUT_MS,
+    connectionTimeoutMillis: TIMEOUT_MS,
+  };
+}
+
+function wsConfig(e: Endpoints): ClientConfig {
+  return {
+    connectionString: e.serverUrl,
+    wsProxy: `${e.server.host}:${e.server.port}/v2`,
+    useSecureWebSocket: false,
+    webSocketConstructor: WebSocket as unknown as ClientConfig['webSocketConstructor'],
+    query_timeout: TIMEOUT_MS,
+    connectionTimeoutMillis: TIMEOUT_MS,
+  };
+}
+
+async function openClient(config: ClientConfig): Promise<Client> {
+  const client = new Client(config);
+  await client.connect();
+  return client;
+}
+
+const retry = { maxRetryTimeMs: TIMEOUT_MS, initialRetryDelayMs: 50 };
+
+export const APIS: Api[] = [
+  {
+    name: 'neon() HTTP',
+    viaServer: true,
+    reusable: true,
+    budgetMs: TIMEOUT_MS,
+    async open(e) {
+      const sql = neon(e.serverUrl, { fetchEndpoint: () => `http://${e.server.host}:${e.server.port}/sql` });
+      return {
+        async write(id, sleepS, arm) {
+          arm();
+          await sql.query(insert(e.table), [id, sleepS], { signal: AbortSignal.timeout(TIMEOUT_MS) });
+        },
+        close: async () => {},
+      };
+    },
+  },
+  {
+    name: 'Client TCP',
+    viaServer: false,
+    reusable: false,
+    budgetMs: TIMEOUT_MS,
+    async open(e) {
+      const client = await openClient(tcpConfig(e));
+      return {
+        async write(id, sleepS, arm) {
+          arm();
+          await client.query(insert(e.table), [id, sleepS]);
+        },
+        close: () => client.end(),
+      };
+    },
+  },
+  {
+    name: 'Client WS',
+    viaServer: true,
+    reusable: false,
+    budgetMs: TIMEOUT_MS,
+    async open(e) {
+      const client = await openClient(wsConfig(e));
+      return {
+        async write(id, sleepS, arm) {
+          arm();
+          await client.query(insert(e.table), [id, sleepS]);
+        },
+        close: () => client.end(),
+      };
+    },
+  },
+  {
+    name: 'Pool TCP',
+    viaServer: false,
+    reusable: true,
+    budgetMs: TIMEOUT_MS,
+    async open(e) {
+      const pool = new Pool({ ...tcpConfig(e), max: 2 });
+      return {
+        async write(id, sleepS, arm) {
+          arm();
+          await pool.query(insert(e.table), [id, sleepS]);
+        },
+        close: () => pool.end(),
+      };
+    },
+  },
+  {
+    name: 'Pool WS',
+    viaServer: true,
+    reusable: true,
+    budgetMs: TIMEOUT_MS,
+    async open(e) {
+      const pool = new Pool({ ...wsConfig(e), max: 2 });
+      return {
+        async write(id, sleepS, arm) {
+          arm();
+          await pool.query(insert(e.table), [id, sleepS]);
+        },
+        close: () => pool.end(),
+      };
+    },
+  },
+  {
+    name: 'pool.transaction (TCP)',
+    viaServer: false,
+    reusable: true,
+    // Connect, BEGIN, INSERT and COMMIT each within the timeout, re-run within maxRetryTimeMs.
+    budgetMs: 5 * TIMEOUT_MS,
+    async open(e) {
+      const pool = new Pool({ ...tcpConfig(e), max: 2 });
+      return {
+        async write(id, sleepS, arm) {
+          await pool.transaction(async (tx) => {
+            await tx.query(insert(e.table), [id, sleepS]);
+            arm();
+          }, retry);
+        },
+        close: () => pool.end(),
+      };
+    },
+  },
+  {
+    name: 'client.transaction (WS)',
+    viaServer: true,
+    reusable: false,
+    // BEGIN, INSERT, COMMIT (or ROLLBACK) each within the timeout.
+    budgetMs: 4 * TIMEOUT_MS,
+    async open(e) {
+      const client = await openClient(wsConfig(e));
+      return {
+        async write(id, sleepS, arm) {
+          await client.transaction(async (tx) => {
+            await tx.query(insert(e.table), [id, sleepS]);
+            arm();
+          }, retry);
+        },
+        close: () => client.end(),
+      };
+    },
+  },
+];
+
+/** Errors a caller can branch on: edgepg's own, the server's (SQLSTATE), or neon()'s. */
+export function isTypedError(error: unknown): boolean {
+  if (!(error instanceof Error) || error.message === '') return false;
+  return error instanceof EdgePgError || error instanceof DatabaseError || error instanceof NeonDbError;
+}
+
+function describeError(error: unknown): string {
+  const e = error as { name?: string; code?: unknown };
+  return typeof e.code === 'string' ? `${e.name} ${e.code}` : String(e.name);
+}
+
+/** Ids written, by what their call reported; checked against the table at the end. */
+export class Ledger {
+  readonly committed: string[] = [];
+  readonly failed: string[] = [];
+  readonly commitUnknown: string[] = [];
+  #next = 0;
+
+  id(scenario: string, api: string, step: string): string {
+    return `${scenario}|${api}|${step}|${this.#next++}`;
+  }
+
+  /** Rows missing for calls that resolved, and how many COMMIT-unknown calls committed after all. */
+  async verify(
+    reader: pg.ClientConfig,
+    table: string,
+  ): Promise<{ lost: string[]; unknownCommitted: number }> {
+    const client = new pg.Client(reader);
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ id: string }>(`select id from ${table}`);
+      const present = new Set(rows.map((r) => r.id));
+      return {
+        lost: this.committed.filter((id) => !present.has(id)),
+        unknownCommitted: this.commitUnknown.filter((id) => present.has(id)).length,
+      };
+    } finally {
+      await client.end();
+    }
+  }
+}
+
+export async function createLedgerTable(admin: pg.ClientConfig, table: string): Promise<void> {
+  const client = new pg.Client(admin);
+  await client.connect();
+  try {
+    await client.query(`drop table if exists ${table}`);
+    await client.query(`create table ${table} (id text primary key, at timestamptz not null default now())`);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface Scenario {
+  name: string;
+  /** Server-side duration of the call under the fault (a fault that needs it running). */
+  sleepS: number;
+  /** Injects a fault that hits the next message (see ApiHandle.write). */
+  arm?(): void;
+  /** Runs while the calls are in flight; `inFlight` is how many calls were started. */
+  during?(inFlight: number): Promise<void>;
+  /** Ends the fault once every call settled. */
+  clear?(): Promise<void> | void;
+  /** Runs once the next calls were checked, to leave nothing behind for the next case. */
+  finish?(): void;
+  /** The call must succeed (a fault the APIs are expected to ride out, such as latency). */
+  mustSucceed?: boolean;
+  /**
+   * Timed-out attempts the next call may take (default 1): a stalled idle connection is only
+   * found out when a call on it times out, and `fetch` may still hold one in its keep-alive pool.
+   */
+  nextAttempts?(): number;
+}
+
+export interface CaseResult {
+  record: FaultCaseRecord;
+  /** Problems found; empty when the case passed. */
+  problems: string[];
+}
+
+function settleWithin<T>(
+  promise: Promise<T>,
+  ms: number,
+): Promise<{ value?: T; error?: unknown; hung?: true }> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ hung: true }), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve({ value });
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        resolve({ error });
+      },
+    );
+  });
+}
+
+/** Closes a handle without letting a broken connection hold the suite up. */
+async function closeQuietly(handle: ApiHandle): Promise<void> {
+  await settleWithin(
+    handle.close().catch(() => {}),
+    HANG_SLACK_MS,
+  );
+}
+
+/**
+ * Runs `scenario` against `apis` at once: opens each, writes once (warm connection), puts one
+ * call of each in flight under the fault, then checks the next call succeeds.
+ */
+export async function runScenario(
+  suite: string,
+  scenario: Scenario,
+  apis: Api[],
+  endpoints: Endpoints,
+  ledger: Ledger,
+): Promise<CaseResult[]> {
+  const handles = await Promise.all(apis.map((api) => api.open(endpoints)));
+  try {
+    await Promise.all(
+      apis.map(async (api, i) => {
+        const id = ledger.id(scenario.name, api.name, 'warm-up');
+        await handles[i].write(id, 0, () => {});
+        ledger.committed.push(id);
+      }),
+    );
+    let armed = false;
+    const arm = () => {
+      if (armed) return;
+      armed = true;
+      scenario.arm?.();
+    };
+    const calls = apis.map(async (api, i) => {
+      const id = ledger.id(scenario.name, api.name, 'fault');
+      const started = performance.now();
+      const settled = await settleWithin(
+        handles[i].write(id, scenario.sleepS, arm),
+        api.budgetMs + HANG_SLACK_MS,
+      );
+      return { api, id, settled, elapsedMs: Math.round(performance.now() - started) };
+    });
+    const during = scenario.during?.(apis.length);
+    const outcomes = await Promise.all(calls);
+    await during;
+    await scenario.clear?.();
+
+    const results: CaseResult[] = [];
+    for (const [i, { api, id, settled, elapsedMs }] of outcomes.entries()) {
+      const problems: string[] = [];
+      let outcome: FaultCaseRecord['outcome'] = 'ok';
+      if (settled.hung) {
+        problems.push(
+          `${api.name}: the call under "${scenario.name}" did not settle within ${api.budgetMs + HANG_SLACK_MS} ms`,
+        );
+        outcome = 'error';
+      } else if ('error' in settled) {
+        outcome = settled.error instanceof CommitUnknownError ? 'commit-unknown' : 'error';
+        (outcome === 'commit-unknown' ? ledger.commitUnknown : ledger.failed).push(id);
+        if (!isTypedError(settled.error))
+          problems.push(`${api.name}: untyped error ${String(settled.error)}`);
+        if (scenario.mustSucceed)
+          problems.push(`${api.name}: failed under "${scenario.name}": ${String(settled.error)}`);
+      } else {
+        ledger.committed.push(id);
+      }
+
+      // The next call: same Pool / neon(); a new Client when the old one's connection broke.
+      let handle = handles[i];
+      if (outcome !== 'ok' && !api.reusable) {
+        // Not awaited: a lone Client's end() waits for a peer that may have stopped answering
+        // (over WebSocket, for the close frame); the proxies' close ends it in the suite's afterAll.
+        void handle.close().catch(() => {});
+        handle = handles[i] = await api.open(endpoints);
+      }
+      const attempts = scenario.nextAttempts?.() ?? 1;
+      let recovered = false;
+      for (let attempt = 1; !recovered; attempt++) {
+        const nextId = ledger.id(scenario.name, api.name, `next-${attempt}`);
+        const next = await settleWithin(
+          handle.write(nextId, 0, () => {}),
+          api.budgetMs + HANG_SLACK_MS,
+        );
+        recovered = !next.hung && !('error' in next);
+        if (recovered) ledger.committed.push(nextId);
+        else if (attempt >= attempts || !(next.error instanceof TimeoutError)) {
+          problems.push(
+            `${api.name}: the next call after "${scenario.name}" failed (attempt ${attempt} of ${attempts}): ${next.hung ? 'hung' : String(next.error)}`,
+          );
+          break;
+        }
+      }
+
+      results.push({
+        problems,
+        record: {
+          type: 'fault-case',
+          suite,
+          scenario: scenario.name,
+          api: api.name,
+          outcome,
+          error: 'error' in settled ? describeError(settled.error) : undefined,
+          elapsedMs,
+          budgetMs: api.budgetMs,
+          recovered,
+        },
+      });
+    }
+    return results;
+  } finally {
+    scenario.finish?.();
+    await Promise.all(handles.map(closeQuietly));
+  }
+}
+
+/** Polls pg_stat_activity until `count` calls sleep on the ledger (or 10 s passed); their pids. */
+export async function sleepingBackends(
+  admin: pg.ClientConfig,
+  table: string,
+  count: number,
+): Promise<number[]> {
+  const client = new pg.Client(admin);
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { rows } = await client.query<{ pid: number }>(
+        `select pid from pg_stat_activity
+         where state = 'active' and pid <> pg_backend_pid() and query like $1`,
+        [`insert into ${table} %pg_sleep%`],
+      );
+      if (rows.length >= count || Date.now() > deadline) return rows.map((r) => r.pid);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Ends these backends with pg_terminate_backend (the client sees FATAL 57P01). */
+export async function terminateBackends(admin: pg.ClientConfig, pids: number[]): Promise<void> {
+  const client = new pg.Client(admin);
+  await client.connect();
+  try {
+    await client.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [pids]);
+  } finally {
+    await client.end();
+  }
+}
