@@ -47,6 +47,8 @@ export interface ScenarioRow {
   error: number;
   commitUnknown: number;
   recovered: number;
+  /** The distinct errors the calls under the fault failed with (class and code). */
+  errors: string[];
   /** Slowest call that failed, and the bound it had. */
   longestErrorMs: number;
   budgetMs: number;
@@ -84,6 +86,7 @@ export function summarise(records: ReliabilityRecord[]): ReliabilitySummary {
       error: 0,
       commitUnknown: 0,
       recovered: 0,
+      errors: [],
       longestErrorMs: 0,
       budgetMs: 0,
     };
@@ -93,6 +96,7 @@ export function summarise(records: ReliabilityRecord[]): ReliabilitySummary {
     else if (c.outcome === 'error') row.error++;
     else row.commitUnknown++;
     if (c.recovered) row.recovered++;
+    if (c.error && !row.errors.includes(c.error)) row.errors.push(c.error);
     if (c.outcome !== 'ok' && c.elapsedMs >= row.longestErrorMs) {
       row.longestErrorMs = c.elapsedMs;
       row.budgetMs = c.budgetMs;
@@ -157,6 +161,7 @@ function scenarioTable(s: ReliabilitySummary): string[] {
       'COMMIT unknown',
       'next call ok',
       'longest to error / timeout',
+      'errors seen',
     ],
     s.faults.rows.map((r) => [
       r.scenario,
@@ -166,6 +171,7 @@ function scenarioTable(s: ReliabilitySummary): string[] {
       String(r.commitUnknown),
       `${r.recovered}/${r.ok + r.error + r.commitUnknown}`,
       r.error + r.commitUnknown > 0 ? `${r.longestErrorMs} / ${r.budgetMs} ms` : '—',
+      r.errors.join(', ') || '—',
     ]),
   );
 }
