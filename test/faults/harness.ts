@@ -226,7 +226,9 @@ export function isTypedError(error: unknown): boolean {
 
 function describeError(error: unknown): string {
   const e = error as { name?: string; code?: unknown };
-  return typeof e.code === 'string' ? `${e.name} ${e.code}` : String(e.name);
+  // pg-protocol's DatabaseError is named 'error', as in pg.
+  const name = error instanceof DatabaseError ? 'DatabaseError' : String(e.name);
+  return typeof e.code === 'string' ? `${name} ${e.code}` : name;
 }
 
 /** Ids written, by what their call reported; checked against the table at the end. */
@@ -421,6 +423,7 @@ export async function runScenario(
           outcome,
           error: 'error' in settled ? describeError(settled.error) : undefined,
           elapsedMs,
+          timeoutMs: TIMEOUT_MS,
           budgetMs: api.budgetMs,
           recovered,
         },

@@ -18,7 +18,9 @@ export interface FaultCaseRecord {
   /** Error class and code, when it failed. */
   error?: string;
   elapsedMs: number;
-  /** The bound the call promises to settle within (its timeouts). */
+  /** The client-side timeout of each request (query, connect, HTTP). */
+  timeoutMs: number;
+  /** The bound the whole call promises to settle within (a transaction makes several requests). */
   budgetMs: number;
   /** The next call on the same Pool / neon() (a new Client for a lone Client) succeeded. */
   recovered: boolean;
