@@ -8,36 +8,23 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/server/embedded-postgres.js';
 import { type LocalServer, startServer } from '../../src/server/index.js';
-import { recordReliability, watchUnhandled } from '../support/reliability-log.js';
-import {
-  APIS,
-  createLedgerTable,
-  type Endpoints,
-  Ledger,
-  runScenario,
-  type Scenario,
-  sleepingBackends,
-} from './harness.js';
+import { APIS, createLedgerTable, type Endpoints, type Scenario, sleepingBackends } from './harness.js';
+import { useFaultSuite } from './suite.js';
 
-const SUITE = 'restarts';
 const TABLE = 'fault_ledger_restarts';
 const PASSWORD = 'restart-pass';
 // A clean shutdown writes everything out, so durability settings only cost time here.
 const SETTINGS = { fsync: 'off' };
 
-const unhandled = watchUnhandled();
-const ledger = new Ledger();
+const suite = useFaultSuite('restarts');
 let dataDir: string;
 let cluster: EmbeddedPostgres;
 let server: LocalServer;
 let admin: pg.ClientConfig;
 let endpoints: Endpoints;
-let cases = 0;
-let failures = 0;
-let verified: { lost: string[]; unknownCommitted: number } | undefined;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'edgepg-faults-restart-'));
@@ -72,27 +59,10 @@ beforeAll(async () => {
   };
 }, 120_000);
 
-afterEach(({ task }) => {
-  if (task.result?.state === 'fail') failures++;
-});
-
 afterAll(async () => {
-  recordReliability({
-    type: 'suite',
-    suite: SUITE,
-    kind: 'fault',
-    cases,
-    failures,
-    unhandled: unhandled.count,
-    committed: ledger.committed.length,
-    lost: verified ? verified.lost.length : ledger.committed.length,
-    commitUnknown: ledger.commitUnknown.length,
-    commitUnknownCommitted: verified?.unknownCommitted ?? 0,
-  });
   await server?.close();
   await cluster?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  unhandled.stop();
 }, 60_000);
 
 const postgresRestart: Scenario = {
@@ -121,17 +91,11 @@ describe('restarts with a call of every API in flight', () => {
     [postgresRestart, APIS],
     [serverRestart, APIS.filter((api) => api.viaServer)],
   ] as const) {
-    it(`${scenario.name}: ${apis.map((api) => api.name).join(', ')}`, async () => {
-      cases += apis.length;
-      const results = await runScenario(SUITE, scenario, apis, endpoints, ledger);
-      for (const result of results) recordReliability(result.record);
-      expect(results.flatMap((result) => result.problems)).toEqual([]);
-    }, 90_000);
+    it(
+      `${scenario.name}: ${apis.map((api) => api.name).join(', ')}`,
+      () => suite.run(scenario, apis, endpoints),
+      90_000,
+    );
   }
-
-  it('nothing committed is lost, and no error escaped to the process', async () => {
-    verified = await ledger.verify(admin, TABLE);
-    expect(verified.lost).toEqual([]);
-    expect(unhandled.errors).toEqual([]);
-  });
+  suite.verifyAtEnd(() => admin, TABLE);
 });

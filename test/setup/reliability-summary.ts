@@ -148,7 +148,7 @@ function headline(s: ReliabilitySummary): string[] {
   const fuzzCases = s.fuzz.reduce((n, x) => n + x.cases, 0);
   const fuzzFailures = s.fuzz.reduce((n, x) => n + x.failures, 0);
   return [
-    `Fault injection: ${f.scenarios} scenarios × ${f.apis.length} APIs = ${f.cases} cases; failures ${f.failures}; ` +
+    `Fault injection: ${f.cases} cases (${f.scenarios} scenarios × up to ${f.apis.length} APIs); failures ${f.failures}; ` +
       `unhandled errors ${f.unhandled}; data lost ${f.lost} of ${f.committed} committed calls; ` +
       `COMMIT unknown ${f.commitUnknown} (${f.commitUnknownCommitted} of them had committed); ` +
       `longest time to error ${f.longestErrorMs} ms vs its timeout ${f.longestErrorTimeoutMs} ms ` +
