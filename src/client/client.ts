@@ -179,12 +179,16 @@ export class Client extends EventEmitter {
     this._connecting = true;
     const timeoutMs = this.config.connectionTimeoutMillis ?? 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // Abandons a transport still opening when the timeout fires: without it a WebSocket whose
+    // handshake never completes stays open, and one that completes late would still log in.
+    const abandon = new AbortController();
     try {
-      const connecting = this.establish(this.speculation());
+      const connecting = this.establish(this.speculation(), [], abandon.signal);
       if (timeoutMs > 0) {
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
             const error = new TimeoutError(`Connection timed out after ${timeoutMs} ms`);
+            abandon.abort(error);
             this.transport?.destroy(error);
             reject(error);
           }, timeoutMs);
@@ -209,7 +213,11 @@ export class Client extends EventEmitter {
   }
 
   /** Opens the transport and runs startup; retries once without pipelining on a mismatch. */
-  private async establish(speculate: AuthMethod | undefined, carried: Operation[] = []): Promise<void> {
+  private async establish(
+    speculate: AuthMethod | undefined,
+    carried: Operation[],
+    signal: AbortSignal,
+  ): Promise<void> {
     const params = this.connectionParameters;
     const password = await resolvePassword(params.password);
     let settle!: { resolve(): void; reject(e: Error): void; retry(ops: Operation[]): void };
@@ -219,14 +227,22 @@ export class Client extends EventEmitter {
 
     let engine!: WireEngine;
     // The close handler compares against `transport`, which is assigned once the transport opens.
-    const transport: Transport = await this.openTransport({
-      data: (chunk) => engine.feed(chunk),
-      close: (error) => {
-        engine.closed(this._ending, error);
-        // A transport given up for a retry (pipelined-connect fallback) closes quietly.
-        if (this.transport === transport) this.onTransportClosed();
+    const transport: Transport = await this.openTransport(
+      {
+        data: (chunk) => engine.feed(chunk),
+        close: (error) => {
+          engine?.closed(this._ending, error);
+          // A transport given up for a retry (pipelined-connect fallback) closes quietly.
+          if (this.transport === transport) this.onTransportClosed();
+        },
       },
-    });
+      signal,
+    );
+    if (signal.aborted) {
+      // Opened just as the connect timed out: nobody will use it.
+      transport.destroy();
+      throw signal.reason;
+    }
     const writer = new WriteCoalescer(transport, this.socketOption('coalesceWrites') !== false);
     engine = new WireEngine(
       {
@@ -265,7 +281,7 @@ export class Client extends EventEmitter {
     for (const operation of [...carried, ...this.early.splice(0)]) engine.submit(operation);
 
     const retry = await outcome;
-    if (retry) return this.establish(undefined, retry);
+    if (retry) return this.establish(undefined, retry, signal);
     this.processID = engine.processID;
     this.secretKey = engine.secretKey;
   }
@@ -305,7 +321,7 @@ export class Client extends EventEmitter {
     return remembered ?? (this.transportKind === 'websocket' ? 'cleartext' : undefined);
   }
 
-  private openTransport(handlers: TransportHandlers): Promise<Transport> {
+  private openTransport(handlers: TransportHandlers, signal?: AbortSignal): Promise<Transport> {
     const params = this.connectionParameters;
     if (this.transportKind === 'websocket') {
       return openWebSocket(
@@ -317,9 +333,10 @@ export class Client extends EventEmitter {
           webSocketConstructor: this.socketOption('webSocketConstructor'),
         },
         handlers,
+        signal,
       );
     }
-    return openTcp(this.tcpTarget(), handlers);
+    return openTcp(this.tcpTarget(), handlers, signal);
   }
 
   private tcpTarget(): TcpTarget {

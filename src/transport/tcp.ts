@@ -8,13 +8,29 @@ import type { TcpTarget, Transport, TransportHandlers } from './transport.js';
 // SSLRequest: length 8, code 80877103.
 const sslRequest = new Uint8Array([0, 0, 0, 8, 4, 210, 22, 47]);
 
-export async function openTcp(target: TcpTarget, handlers: TransportHandlers): Promise<Transport> {
+/** `signal`: abandons the TCP connect (a connect timeout): the socket is destroyed, the promise rejects. */
+export async function openTcp(
+  target: TcpTarget,
+  handlers: TransportHandlers,
+  signal?: AbortSignal,
+): Promise<Transport> {
   const net = await import('node:net');
   let socket = await new Promise<import('node:net').Socket>((resolve, reject) => {
     const s = target.host.startsWith('/')
       ? net.connect({ path: `${target.host}/.s.PGSQL.${target.port}` })
       : net.connect({ host: target.host, port: target.port });
+    const onAbort = () => {
+      s.destroy();
+      reject(
+        new ConnectionError(`The connection to ${target.host}:${target.port} was abandoned`, {
+          cause: signal?.reason,
+        }),
+      );
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     s.once('connect', () => {
+      signal?.removeEventListener('abort', onAbort);
       s.off('error', reject);
       resolve(s);
     });

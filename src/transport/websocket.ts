@@ -82,9 +82,21 @@ async function openViaFetchUpgrade(url: string): Promise<WebSocketLike | undefin
   return socket;
 }
 
+/**
+ * Closes at once where the implementation can: `close()` waits for the peer's close frame (the
+ * `ws` package: up to 30 s), so a peer that stopped answering would hold the socket open.
+ */
+function drop(ws: WebSocketLike): void {
+  const terminate = (ws as { terminate?: unknown }).terminate;
+  if (typeof terminate === 'function') terminate.call(ws);
+  else ws.close(1000);
+}
+
+/** `signal`: abandons the handshake (a connect timeout): the socket is closed, the promise rejects. */
 export async function openWebSocket(
   target: WebSocketTarget,
   handlers: TransportHandlers,
+  signal?: AbortSignal,
 ): Promise<Transport> {
   const url = webSocketUrl(target);
   let socket: WebSocketLike | undefined;
@@ -113,7 +125,21 @@ export async function openWebSocket(
   await new Promise<void>((resolve, reject) => {
     if (ws.readyState === 1) return resolve();
     let settled = false;
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      drop(ws);
+      reject(
+        new ConnectionError(`The WebSocket handshake with ${redactUrl(url)} was abandoned`, {
+          cause: signal?.reason,
+        }),
+      );
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     ws.addEventListener('open', () => {
+      signal?.removeEventListener('abort', onAbort);
+      if (settled) return drop(ws);
       settled = true;
       resolve();
     });
@@ -163,11 +189,7 @@ export async function openWebSocket(
     end: () => ws.close(1000),
     destroy: (error) => {
       failure ??= error;
-      // `close()` waits for the peer's close frame (the `ws` package: up to 30 s), so a peer that
-      // stopped answering would hold the close; `ws`'s `terminate()` drops the socket at once.
-      const terminate = (ws as { terminate?: unknown }).terminate;
-      if (typeof terminate === 'function') terminate.call(ws);
-      else ws.close(1000);
+      drop(ws);
     },
   };
 }
