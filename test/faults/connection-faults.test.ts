@@ -16,7 +16,7 @@ import {
   sleepingBackends,
   terminateBackends,
 } from './harness.js';
-import { proxyScenarios, useFaultSuite } from './suite.js';
+import { connectScenarios, proxyScenarios, useFaultSuite } from './suite.js';
 
 const TABLE = 'fault_ledger_connection';
 
@@ -63,6 +63,11 @@ const terminate: Scenario = {
 describe('faults on the connection path', () => {
   for (const scenario of [...proxyScenarios(() => [pgProxy, serverProxy]), terminate]) {
     for (const api of APIS) {
+      it(`${scenario.name} — ${api.name}`, () => suite.run(scenario, [api], endpoints), 60_000);
+    }
+  }
+  for (const scenario of connectScenarios(() => [pgProxy, serverProxy])) {
+    for (const api of APIS.filter((a) => a.ownsConnections)) {
       it(`${scenario.name} — ${api.name}`, () => suite.run(scenario, [api], endpoints), 60_000);
     }
   }

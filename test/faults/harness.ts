@@ -59,6 +59,8 @@ export interface Api {
   viaServer: boolean;
   /** Whether the same instance is used again after a failed call (Pool, neon()) or a new one. */
   reusable: boolean;
+  /** Whether a new instance opens its own connection (`neon()` shares `fetch`'s keep-alive pool). */
+  ownsConnections: boolean;
   /** The bound the whole call promises to settle within, from its timeouts. */
   budgetMs: number;
   open(e: Endpoints): Promise<ApiHandle>;
@@ -102,6 +104,7 @@ export const APIS: Api[] = [
     name: 'neon() HTTP',
     viaServer: true,
     reusable: true,
+    ownsConnections: false,
     budgetMs: TIMEOUT_MS,
     async open(e) {
       const sql = neon(e.serverUrl, { fetchEndpoint: () => `http://${e.server.host}:${e.server.port}/sql` });
@@ -118,7 +121,9 @@ export const APIS: Api[] = [
     name: 'Client TCP',
     viaServer: false,
     reusable: false,
-    budgetMs: TIMEOUT_MS,
+    ownsConnections: true,
+    // Connect, then the query, each within the timeout.
+    budgetMs: 2 * TIMEOUT_MS,
     async open(e) {
       const client = await openClient(tcpConfig(e));
       return {
@@ -134,7 +139,9 @@ export const APIS: Api[] = [
     name: 'Client WS',
     viaServer: true,
     reusable: false,
-    budgetMs: TIMEOUT_MS,
+    ownsConnections: true,
+    // Connect, then the query, each within the timeout.
+    budgetMs: 2 * TIMEOUT_MS,
     async open(e) {
       const client = await openClient(wsConfig(e));
       return {
@@ -150,6 +157,7 @@ export const APIS: Api[] = [
     name: 'Pool TCP',
     viaServer: false,
     reusable: true,
+    ownsConnections: true,
     budgetMs: TIMEOUT_MS,
     async open(e) {
       const pool = new Pool({ ...tcpConfig(e), max: 2 });
@@ -166,6 +174,7 @@ export const APIS: Api[] = [
     name: 'Pool WS',
     viaServer: true,
     reusable: true,
+    ownsConnections: true,
     budgetMs: TIMEOUT_MS,
     async open(e) {
       const pool = new Pool({ ...wsConfig(e), max: 2 });
@@ -182,6 +191,7 @@ export const APIS: Api[] = [
     name: 'pool.transaction (TCP)',
     viaServer: false,
     reusable: true,
+    ownsConnections: true,
     // Connect, BEGIN, INSERT and COMMIT each within the timeout, re-run within maxRetryTimeMs.
     budgetMs: 5 * TIMEOUT_MS,
     async open(e) {
@@ -201,8 +211,9 @@ export const APIS: Api[] = [
     name: 'client.transaction (WS)',
     viaServer: true,
     reusable: false,
-    // BEGIN, INSERT, COMMIT (or ROLLBACK) each within the timeout.
-    budgetMs: 4 * TIMEOUT_MS,
+    ownsConnections: true,
+    // Connect, BEGIN, INSERT, COMMIT (or ROLLBACK) each within the timeout.
+    budgetMs: 5 * TIMEOUT_MS,
     async open(e) {
       const client = await openClient(wsConfig(e));
       return {
@@ -283,8 +294,12 @@ export interface Scenario {
   during?(inFlight: number): Promise<void>;
   /** Ends the fault once every call settled. */
   clear?(): Promise<void> | void;
-  /** Runs once the next calls were checked, to leave nothing behind for the next case. */
+  /** Runs once the next calls were checked and every instance closed (e.g. to check for leaks). */
+  afterClose?(): Promise<void> | void;
+  /** Runs last, to leave nothing behind for the next case. */
   finish?(): void;
+  /** Arm the fault first, and open a new instance for the call: the fault hits the connect. */
+  onConnect?: boolean;
   /** The call must succeed (a fault the APIs are expected to ride out, such as latency). */
   mustSucceed?: boolean;
   /**
@@ -329,7 +344,9 @@ async function closeQuietly(handle: ApiHandle): Promise<void> {
 
 /**
  * Runs `scenario` against `apis` at once: opens each, writes once (warm connection), puts one
- * call of each in flight under the fault, then checks the next call succeeds.
+ * call of each in flight under the fault, then checks the next call succeeds. With
+ * `scenario.onConnect` the fault is armed first and each call opens a new instance (a Client
+ * connects, a Pool opens its first connection) under it.
  */
 export async function runScenario(
   suite: string,
@@ -338,12 +355,15 @@ export async function runScenario(
   endpoints: Endpoints,
   ledger: Ledger,
 ): Promise<CaseResult[]> {
-  const handles = await Promise.all(apis.map((api) => api.open(endpoints)));
+  const handles: (ApiHandle | undefined)[] = scenario.onConnect
+    ? apis.map(() => undefined)
+    : await Promise.all(apis.map((api) => api.open(endpoints)));
   try {
     await Promise.all(
-      apis.map(async (api, i) => {
-        const id = ledger.id(scenario.name, api.name, 'warm-up');
-        await handles[i].write(id, 0, () => {});
+      handles.map(async (handle, i) => {
+        if (!handle) return;
+        const id = ledger.id(scenario.name, apis[i].name, 'warm-up');
+        await handle.write(id, 0, () => {});
         ledger.committed.push(id);
       }),
     );
@@ -353,13 +373,15 @@ export async function runScenario(
       armed = true;
       scenario.arm?.();
     };
+    if (scenario.onConnect) arm();
     const calls = apis.map(async (api, i) => {
       const id = ledger.id(scenario.name, api.name, 'fault');
       const started = performance.now();
-      const settled = await settleWithin(
-        handles[i].write(id, scenario.sleepS, arm),
-        api.budgetMs + HANG_SLACK_MS,
-      );
+      const call = async () => {
+        handles[i] ??= await api.open(endpoints);
+        await handles[i].write(id, scenario.sleepS, arm);
+      };
+      const settled = await settleWithin(call(), api.budgetMs + HANG_SLACK_MS);
       return { api, id, settled, elapsedMs: Math.round(performance.now() - started) };
     });
     const during = scenario.during?.(apis.length);
@@ -389,12 +411,13 @@ export async function runScenario(
 
       // The next call: same Pool / neon(); a new Client when the old one's connection broke.
       let handle = handles[i];
-      if (outcome !== 'ok' && !api.reusable) {
+      if (handle && outcome !== 'ok' && !api.reusable) {
         // Not awaited: a lone Client's end() waits for a peer that may have stopped answering
         // (over WebSocket, for the close frame); the proxies' close ends it in the suite's afterAll.
         void handle.close().catch(() => {});
-        handle = handles[i] = await api.open(endpoints);
+        handle = undefined;
       }
+      handle ??= handles[i] = await api.open(endpoints);
       const attempts = scenario.nextAttempts?.() ?? 1;
       let recovered = false;
       for (let attempt = 1; !recovered; attempt++) {
@@ -431,8 +454,12 @@ export async function runScenario(
     }
     return results;
   } finally {
-    scenario.finish?.();
-    await Promise.all(handles.map(closeQuietly));
+    try {
+      await Promise.all(handles.map((handle) => handle && closeQuietly(handle)));
+      await scenario.afterClose?.();
+    } finally {
+      scenario.finish?.();
+    }
   }
 }
 

@@ -111,3 +111,34 @@ export function proxyScenarios(proxies: () => FaultProxy[], where = ''): Scenari
     oneShot('reset (RST)', 'reset'),
   ];
 }
+
+/**
+ * Faults that hit a new connection while it connects: a peer that accepts and never answers, a
+ * reset of the startup (or WebSocket upgrade) request, a cut in the server's first answer. For
+ * APIs that open their own connections.
+ */
+export function connectScenarios(proxies: () => FaultProxy[]): Scenario[] {
+  const fault = (f: Parameters<FaultProxy['set']>[0]) => {
+    for (const proxy of proxies()) proxy.set(f);
+  };
+  const stalled = () => proxies().reduce((n, proxy) => n + proxy.stalled, 0);
+  return [
+    {
+      name: 'blackhole on connect',
+      onConnect: true,
+      sleepS: 0,
+      arm: () => fault({ kind: 'blackhole' }),
+      clear: () => fault({ kind: 'none' }),
+      async afterClose() {
+        // A connect that timed out must close its socket, not leave it to the peer.
+        for (let i = 0; i < 100 && stalled() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(stalled(), 'connections left open after their connect timed out').toBe(0);
+      },
+      finish: () => {
+        for (const proxy of proxies()) proxy.dropStalled();
+      },
+    },
+    { name: 'reset on connect', onConnect: true, sleepS: 0, arm: () => fault({ kind: 'reset' }) },
+    { name: 'cut on connect', onConnect: true, sleepS: 0, arm: () => fault({ kind: 'cut' }) },
+  ].map((scenario) => ({ clear: () => fault({ kind: 'none' }), ...scenario }));
+}

@@ -6,6 +6,8 @@
  * - `delay`: every chunk is held `ms` before it is forwarded, in order, both ways (latency);
  * - `stall`: the connections open right now stop forwarding anything, both ways, and stay open
  *   (a peer that hangs: only the client's own timer can notice); new connections pass;
+ * - `blackhole`: new connections are accepted and then stalled from their first byte (a peer
+ *   that accepts but never answers); the connections already open pass;
  * - `cut`: the next chunk from the target is forwarded only in part (the message it ends with is
  *   incomplete), then both sides are closed with a FIN — a connection lost mid-message;
  * - `reset`: the next chunk from the client is forwarded (the target may act on it), then the
@@ -19,6 +21,7 @@ export type Fault =
   | { kind: 'none' }
   | { kind: 'delay'; ms: number }
   | { kind: 'stall' }
+  | { kind: 'blackhole' }
   | { kind: 'cut' }
   | { kind: 'reset' };
 
@@ -30,9 +33,11 @@ export interface FaultProxy {
   readonly fired: number;
   /** Stalled connections still open (their clients have not given up on them yet). */
   readonly stalled: number;
+  /** Connections open now, stalled ones included. */
+  readonly open: number;
   /** Applies a fault from now on (`stall` freezes the connections open now). */
   set(fault: Fault): void;
-  /** Ends a stall for good: its connections are closed (as a hung peer that finally restarts). */
+  /** Ends a stall or blackhole for good: its connections are closed (a hung peer that restarts). */
   dropStalled(): void;
   close(): Promise<void>;
 }
@@ -72,7 +77,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
   const server: Server = createServer((client) => {
     accepted++;
     const upstream = connect(target.port, target.host);
-    const pipe: Pipe = { client, upstream, frozen: false };
+    const pipe: Pipe = { client, upstream, frozen: fault.kind === 'blackhole' };
     pipes.add(pipe);
     client.on('data', (chunk: Buffer) => {
       if (!pipe.frozen && take('reset')) {
@@ -115,6 +120,9 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     },
     get fired() {
       return fired;
+    },
+    get open() {
+      return pipes.size;
     },
     get stalled() {
       return [...pipes].filter((pipe) => pipe.frozen).length;
