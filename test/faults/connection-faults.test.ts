@@ -16,7 +16,7 @@ import {
   sleepingBackends,
   terminateBackends,
 } from './harness.js';
-import { connectScenarios, proxyScenarios, useFaultSuite } from './suite.js';
+import { connectScenarios, proxyScenarios, runName, runsOf, useFaultSuite } from './suite.js';
 
 const TABLE = 'fault_ledger_connection';
 
@@ -62,13 +62,16 @@ const terminate: Scenario = {
 
 describe('faults on the connection path', () => {
   for (const scenario of [...proxyScenarios(() => [pgProxy, serverProxy]), terminate]) {
-    for (const api of APIS) {
-      it(`${scenario.name} — ${api.name}`, () => suite.run(scenario, [api], endpoints), 60_000);
+    for (const apis of runsOf(scenario, APIS)) {
+      it(runName(scenario, apis), () => suite.run(scenario, apis, endpoints), 60_000);
     }
   }
   for (const scenario of connectScenarios(() => [pgProxy, serverProxy])) {
-    for (const api of APIS.filter((a) => a.ownsConnections)) {
-      it(`${scenario.name} — ${api.name}`, () => suite.run(scenario, [api], endpoints), 60_000);
+    for (const apis of runsOf(
+      scenario,
+      APIS.filter((a) => a.ownsConnections),
+    )) {
+      it(runName(scenario, apis), () => suite.run(scenario, apis, endpoints), 60_000);
     }
   }
   suite.verifyAtEnd(() => clientConfig('superuser'), TABLE);

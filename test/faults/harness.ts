@@ -61,6 +61,8 @@ export interface Api {
   reusable: boolean;
   /** Whether a new instance opens its own connection (`neon()` shares `fetch`'s keep-alive pool). */
   ownsConnections: boolean;
+  /** A managed transaction: `arm` runs before its COMMIT. */
+  transactional: boolean;
   /** The bound the whole call promises to settle within, from its timeouts. */
   budgetMs: number;
   open(e: Endpoints): Promise<ApiHandle>;
@@ -105,6 +107,7 @@ export const APIS: Api[] = [
     viaServer: true,
     reusable: true,
     ownsConnections: false,
+    transactional: false,
     budgetMs: TIMEOUT_MS,
     async open(e) {
       const sql = neon(e.serverUrl, { fetchEndpoint: () => `http://${e.server.host}:${e.server.port}/sql` });
@@ -122,6 +125,7 @@ export const APIS: Api[] = [
     viaServer: false,
     reusable: false,
     ownsConnections: true,
+    transactional: false,
     // Connect, then the query, each within the timeout.
     budgetMs: 2 * TIMEOUT_MS,
     async open(e) {
@@ -140,6 +144,7 @@ export const APIS: Api[] = [
     viaServer: true,
     reusable: false,
     ownsConnections: true,
+    transactional: false,
     // Connect, then the query, each within the timeout.
     budgetMs: 2 * TIMEOUT_MS,
     async open(e) {
@@ -158,6 +163,7 @@ export const APIS: Api[] = [
     viaServer: false,
     reusable: true,
     ownsConnections: true,
+    transactional: false,
     budgetMs: TIMEOUT_MS,
     async open(e) {
       const pool = new Pool({ ...tcpConfig(e), max: 2 });
@@ -175,6 +181,7 @@ export const APIS: Api[] = [
     viaServer: true,
     reusable: true,
     ownsConnections: true,
+    transactional: false,
     budgetMs: TIMEOUT_MS,
     async open(e) {
       const pool = new Pool({ ...wsConfig(e), max: 2 });
@@ -192,6 +199,7 @@ export const APIS: Api[] = [
     viaServer: false,
     reusable: true,
     ownsConnections: true,
+    transactional: true,
     // Connect, BEGIN, INSERT and COMMIT each within the timeout, re-run within maxRetryTimeMs.
     budgetMs: 5 * TIMEOUT_MS,
     async open(e) {
@@ -212,6 +220,7 @@ export const APIS: Api[] = [
     viaServer: true,
     reusable: false,
     ownsConnections: true,
+    transactional: true,
     // Connect, BEGIN, INSERT, COMMIT (or ROLLBACK) each within the timeout.
     budgetMs: 5 * TIMEOUT_MS,
     async open(e) {
@@ -239,7 +248,7 @@ function describeError(error: unknown): string {
   const e = error as { name?: string; code?: unknown };
   // pg-protocol's DatabaseError is named 'error', as in pg.
   const name = error instanceof DatabaseError ? 'DatabaseError' : String(e.name);
-  return typeof e.code === 'string' ? `${name} ${e.code}` : name;
+  return typeof e.code === 'string' && e.code !== '' ? `${name} ${e.code}` : name;
 }
 
 /** Ids written, by what their call reported; checked against the table at the end. */
@@ -289,7 +298,7 @@ export interface Scenario {
   /** Server-side duration of the call under the fault (a fault that needs it running). */
   sleepS: number;
   /** Injects a fault that hits the next message (see ApiHandle.write). */
-  arm?(): void;
+  arm?(api: Api): void;
   /** Runs while the calls are in flight; `inFlight` is how many calls were started. */
   during?(inFlight: number): Promise<void>;
   /** Ends the fault once every call settled. */
@@ -297,7 +306,7 @@ export interface Scenario {
   /** Runs once the next calls were checked and every instance closed (e.g. to check for leaks). */
   afterClose?(): Promise<void> | void;
   /** Runs last, to leave nothing behind for the next case. */
-  finish?(): void;
+  finish?(): Promise<void> | void;
   /** Arm the fault first, and open a new instance for the call: the fault hits the connect. */
   onConnect?: boolean;
   /** The call must succeed (a fault the APIs are expected to ride out, such as latency). */
@@ -306,7 +315,9 @@ export interface Scenario {
    * Timed-out attempts the next call may take (default 1): a stalled idle connection is only
    * found out when a call on it times out, and `fetch` may still hold one in its keep-alive pool.
    */
-  nextAttempts?(): number;
+  nextAttempts?(api: Api): number;
+  /** Slow to run (waits for timeouts): run the APIs together where that keeps its meaning. */
+  slow?: boolean;
 }
 
 export interface CaseResult {
@@ -368,18 +379,18 @@ export async function runScenario(
       }),
     );
     let armed = false;
-    const arm = () => {
+    const armFor = (api: Api) => () => {
       if (armed) return;
       armed = true;
-      scenario.arm?.();
+      scenario.arm?.(api);
     };
-    if (scenario.onConnect) arm();
+    if (scenario.onConnect) armFor(apis[0])();
     const calls = apis.map(async (api, i) => {
       const id = ledger.id(scenario.name, api.name, 'fault');
       const started = performance.now();
       const call = async () => {
         handles[i] ??= await api.open(endpoints);
-        await handles[i].write(id, scenario.sleepS, arm);
+        await handles[i].write(id, scenario.sleepS, armFor(api));
       };
       const settled = await settleWithin(call(), api.budgetMs + HANG_SLACK_MS);
       return { api, id, settled, elapsedMs: Math.round(performance.now() - started) };
@@ -418,7 +429,7 @@ export async function runScenario(
         handle = undefined;
       }
       handle ??= handles[i] = await api.open(endpoints);
-      const attempts = scenario.nextAttempts?.() ?? 1;
+      const attempts = scenario.nextAttempts?.(api) ?? 1;
       let recovered = false;
       for (let attempt = 1; !recovered; attempt++) {
         const nextId = ledger.id(scenario.name, api.name, `next-${attempt}`);
@@ -458,7 +469,7 @@ export async function runScenario(
       await Promise.all(handles.map((handle) => handle && closeQuietly(handle)));
       await scenario.afterClose?.();
     } finally {
-      scenario.finish?.();
+      await scenario.finish?.();
     }
   }
 }

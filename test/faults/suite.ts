@@ -66,8 +66,11 @@ export function useFaultSuite(suite: string): FaultSuite {
 /**
  * Latency, a stall, a cut and a reset, applied to every proxy given (only one API runs at a
  * time); `where` prefixes the names when the proxies are not on the client's own connection.
+ * `matchStatement`: the cut and the reset wait for the call's own statement (its INSERT, or a
+ * transaction's COMMIT) — for plain Postgres streams, where the text is visible (a WebSocket
+ * client's frames are masked).
  */
-export function proxyScenarios(proxies: () => FaultProxy[], where = ''): Scenario[] {
+export function proxyScenarios(proxies: () => FaultProxy[], where = '', matchStatement = false): Scenario[] {
   const fault = (f: Parameters<FaultProxy['set']>[0]) => {
     for (const proxy of proxies()) proxy.set(f);
   };
@@ -78,9 +81,9 @@ export function proxyScenarios(proxies: () => FaultProxy[], where = ''): Scenari
     return {
       name: where + name,
       sleepS: 0,
-      arm: () => {
+      arm: (api) => {
         before = fired();
-        fault({ kind });
+        fault({ kind, match: matchStatement ? (api.transactional ? 'commit' : 'insert') : undefined });
       },
       clear: () => {
         fault({ kind: 'none' });
@@ -100,12 +103,12 @@ export function proxyScenarios(proxies: () => FaultProxy[], where = ''): Scenari
       name: `${where}stall (peer stops answering)`,
       sleepS: 0,
       arm: () => fault({ kind: 'stall' }),
-      nextAttempts: () => 1 + proxies().reduce((n, proxy) => n + proxy.stalled, 0),
+      slow: true,
+      // A Pool drops the connection whose query timed out, a Client is replaced; `fetch` may still
+      // hold other stalled keep-alive sockets, each found out by one timed-out request.
+      nextAttempts: (api) => (api.ownsConnections ? 1 : 1 + proxies().reduce((n, p) => n + p.stalled, 0)),
       clear: () => fault({ kind: 'none' }),
-      // After the next call was checked: the hung peer restarts, so later cases start clean.
-      finish: () => {
-        for (const proxy of proxies()) proxy.dropStalled();
-      },
+      finish: () => dropStalled(proxies()),
     },
     oneShot('cut mid-message', 'cut'),
     oneShot('reset (RST)', 'reset'),
@@ -126,6 +129,7 @@ export function connectScenarios(proxies: () => FaultProxy[]): Scenario[] {
     {
       name: 'blackhole on connect',
       onConnect: true,
+      slow: true,
       sleepS: 0,
       arm: () => fault({ kind: 'blackhole' }),
       clear: () => fault({ kind: 'none' }),
@@ -134,11 +138,37 @@ export function connectScenarios(proxies: () => FaultProxy[]): Scenario[] {
         for (let i = 0; i < 100 && stalled() > 0; i++) await new Promise((r) => setTimeout(r, 20));
         expect(stalled(), 'connections left open after their connect timed out').toBe(0);
       },
-      finish: () => {
-        for (const proxy of proxies()) proxy.dropStalled();
-      },
+      finish: () => dropStalled(proxies()),
     },
     { name: 'reset on connect', onConnect: true, sleepS: 0, arm: () => fault({ kind: 'reset' }) },
     { name: 'cut on connect', onConnect: true, sleepS: 0, arm: () => fault({ kind: 'cut' }) },
   ].map((scenario) => ({ clear: () => fault({ kind: 'none' }), ...scenario }));
+}
+
+/**
+ * How to split `apis` into runs of `scenario`: one API per run, except that a slow scenario runs
+ * the APIs together — all of them on connect, else every non-transactional one at once (a
+ * transaction's fault must hit its COMMIT, which another API's call would arm too early).
+ */
+export function runsOf(scenario: Scenario, apis: Api[]): Api[][] {
+  if (!scenario.slow) return apis.map((api) => [api]);
+  if (scenario.onConnect) return [apis];
+  return [
+    apis.filter((api) => !api.transactional),
+    ...apis.filter((api) => api.transactional).map((api) => [api]),
+  ];
+}
+
+export function runName(scenario: Scenario, apis: Api[]): string {
+  return `${scenario.name} — ${apis.map((api) => api.name).join(', ')}`;
+}
+
+/**
+ * After a stall: the hung peer restarts, so later cases start clean. Its connections are closed,
+ * then the clients get a moment to see the close: an idle pooled connection that dies at the
+ * very moment a request takes it fails that request, which is not what the next case tests.
+ */
+async function dropStalled(proxies: FaultProxy[]): Promise<void> {
+  for (const proxy of proxies) proxy.dropStalled();
+  await new Promise((resolve) => setTimeout(resolve, 50));
 }

@@ -10,7 +10,7 @@ import { type LocalServer, startServer } from '../../src/server/index.js';
 import { clientConfig, credentials, pgInfo } from '../setup/pg.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { APIS, createLedgerTable, type Endpoints } from './harness.js';
-import { proxyScenarios, useFaultSuite } from './suite.js';
+import { proxyScenarios, runName, runsOf, useFaultSuite } from './suite.js';
 
 const TABLE = 'fault_ledger_upstream';
 
@@ -43,9 +43,12 @@ afterAll(async () => {
 });
 
 describe('faults between the local server and PostgreSQL', () => {
-  for (const scenario of proxyScenarios(() => [upstreamProxy], 'server→PostgreSQL: ')) {
-    for (const api of APIS.filter((a) => a.viaServer)) {
-      it(`${scenario.name} — ${api.name}`, () => suite.run(scenario, [api], endpoints), 60_000);
+  for (const scenario of proxyScenarios(() => [upstreamProxy], 'server→PostgreSQL: ', true)) {
+    for (const apis of runsOf(
+      scenario,
+      APIS.filter((a) => a.viaServer),
+    )) {
+      it(runName(scenario, apis), () => suite.run(scenario, apis, endpoints), 60_000);
     }
   }
   suite.verifyAtEnd(() => clientConfig('superuser'), TABLE);

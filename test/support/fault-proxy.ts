@@ -13,7 +13,9 @@
  * - `reset`: the next chunk from the client is forwarded (the target may act on it), then the
  *   client side is reset (RST) and the target side closed — a crash or a middlebox reset.
  *
- * `cut` and `reset` fire once; `fired` counts how often a one-shot fault fired.
+ * `cut` and `reset` fire once; `fired` counts how often a one-shot fault fired. With `match`
+ * they wait for a chunk whose text contains it (case-insensitive), so that a connection's own
+ * chatter (a pool's reset between requests) does not take the fault meant for a query.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -22,8 +24,8 @@ export type Fault =
   | { kind: 'delay'; ms: number }
   | { kind: 'stall' }
   | { kind: 'blackhole' }
-  | { kind: 'cut' }
-  | { kind: 'reset' };
+  | { kind: 'cut'; match?: string }
+  | { kind: 'reset'; match?: string };
 
 export interface FaultProxy {
   readonly port: number;
@@ -55,8 +57,10 @@ export async function startFaultProxy(target: { host: string; port: number }): P
   let fired = 0;
 
   /** Whether a one-shot fault is armed for this direction; disarms it when it is. */
-  const take = (kind: 'cut' | 'reset'): boolean => {
+  const take = (kind: 'cut' | 'reset', chunk: Buffer): boolean => {
     if (fault.kind !== kind) return false;
+    if (fault.match && !chunk.toString('latin1').toLowerCase().includes(fault.match.toLowerCase()))
+      return false;
     fault = { kind: 'none' };
     fired++;
     return true;
@@ -80,7 +84,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     const pipe: Pipe = { client, upstream, frozen: fault.kind === 'blackhole' };
     pipes.add(pipe);
     client.on('data', (chunk: Buffer) => {
-      if (!pipe.frozen && take('reset')) {
+      if (!pipe.frozen && take('reset', chunk)) {
         upstream.end(chunk);
         client.resetAndDestroy();
         return;
@@ -88,7 +92,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       forward(pipe, upstream, chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (!pipe.frozen && take('cut')) {
+      if (!pipe.frozen && take('cut', chunk)) {
         // Half of the chunk, at least 1 byte and at most all but one: the last message is incomplete.
         const keep = Math.min(Math.max(1, Math.floor(chunk.length / 2)), Math.max(0, chunk.length - 1));
         client.end(chunk.subarray(0, keep));
