@@ -50,7 +50,13 @@ export interface ApiHandle {
    * a transaction just before COMMIT, so a one-shot fault hits that message.
    */
   write(id: string, sleepS: number, arm: () => void): Promise<void>;
+  /** A Pool's connections that are broken yet still in the pool (0 for the others). */
+  broken(): number;
   close(): Promise<void>;
+}
+
+function brokenIn(pool: Pool): number {
+  return pool._clients.filter((client) => !client._queryable || client._ending).length;
 }
 
 export interface Api {
@@ -116,6 +122,7 @@ export const APIS: Api[] = [
           arm();
           await sql.query(insert(e.table), [id, sleepS], { signal: AbortSignal.timeout(TIMEOUT_MS) });
         },
+        broken: () => 0,
         close: async () => {},
       };
     },
@@ -135,6 +142,7 @@ export const APIS: Api[] = [
           arm();
           await client.query(insert(e.table), [id, sleepS]);
         },
+        broken: () => 0,
         close: () => client.end(),
       };
     },
@@ -154,6 +162,7 @@ export const APIS: Api[] = [
           arm();
           await client.query(insert(e.table), [id, sleepS]);
         },
+        broken: () => 0,
         close: () => client.end(),
       };
     },
@@ -172,6 +181,7 @@ export const APIS: Api[] = [
           arm();
           await pool.query(insert(e.table), [id, sleepS]);
         },
+        broken: () => brokenIn(pool),
         close: () => pool.end(),
       };
     },
@@ -190,6 +200,7 @@ export const APIS: Api[] = [
           arm();
           await pool.query(insert(e.table), [id, sleepS]);
         },
+        broken: () => brokenIn(pool),
         close: () => pool.end(),
       };
     },
@@ -211,6 +222,7 @@ export const APIS: Api[] = [
             arm();
           }, retry);
         },
+        broken: () => brokenIn(pool),
         close: () => pool.end(),
       };
     },
@@ -232,6 +244,7 @@ export const APIS: Api[] = [
             arm();
           }, retry);
         },
+        broken: () => 0,
         close: () => client.end(),
       };
     },
@@ -438,8 +451,11 @@ export async function runScenario(
           api.budgetMs + HANG_SLACK_MS,
         );
         recovered = !next.hung && !('error' in next);
-        if (recovered) ledger.committed.push(nextId);
-        else if (attempt >= attempts || !(next.error instanceof TimeoutError)) {
+        if (recovered) {
+          ledger.committed.push(nextId);
+          const broken = handle.broken();
+          if (broken > 0) problems.push(`${api.name}: ${broken} broken connection(s) still in the pool`);
+        } else if (attempt >= attempts || !(next.error instanceof TimeoutError)) {
           problems.push(
             `${api.name}: the next call after "${scenario.name}" failed (attempt ${attempt} of ${attempts}): ${next.hung ? 'hung' : String(next.error)}`,
           );
