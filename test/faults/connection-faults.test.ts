@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalServer, startServer } from '../../src/server/index.js';
-import { clientConfig, credentials, pgInfo } from '../setup/pg.js';
+import { clientConfig, pgInfo } from '../setup/pg.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import {
   APIS,
@@ -16,7 +16,14 @@ import {
   sleepingBackends,
   terminateBackends,
 } from './harness.js';
-import { connectScenarios, proxyScenarios, runName, runsOf, useFaultSuite } from './suite.js';
+import {
+  connectScenarios,
+  proxyScenarios,
+  runName,
+  runsOf,
+  sharedEndpoints,
+  useFaultSuite,
+} from './suite.js';
 
 const TABLE = 'fault_ledger_connection';
 
@@ -32,16 +39,14 @@ beforeAll(async () => {
   server = await startServer({ upstream: { host: info.host, port: info.port }, port: 0 });
   pgProxy = await startFaultProxy({ host: info.host, port: info.port });
   serverProxy = await startFaultProxy({ host: '127.0.0.1', port: server.port });
-  const { user, password } = credentials('superuser');
-  endpoints = {
-    postgres: { host: '127.0.0.1', port: pgProxy.port },
-    server: { host: '127.0.0.1', port: serverProxy.port },
-    serverUrl: server.connectionString({ user, password, database: info.database }),
-    user,
-    password: password ?? '',
-    database: info.database,
-    table: TABLE,
-  };
+  endpoints = sharedEndpoints(
+    server,
+    {
+      postgres: { host: '127.0.0.1', port: pgProxy.port },
+      server: { host: '127.0.0.1', port: serverProxy.port },
+    },
+    TABLE,
+  );
 });
 
 afterAll(async () => {

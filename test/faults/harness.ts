@@ -99,13 +99,84 @@ function wsConfig(e: Endpoints): ClientConfig {
   };
 }
 
-async function openClient(config: ClientConfig): Promise<Client> {
-  const client = new Client(config);
-  await client.connect();
-  return client;
+type Route = 'TCP' | 'WS';
+
+function configFor(route: Route, e: Endpoints): ClientConfig {
+  return route === 'TCP' ? tcpConfig(e) : wsConfig(e);
 }
 
 const retry = { maxRetryTimeMs: TIMEOUT_MS, initialRetryDelayMs: 50 };
+
+type Write = ApiHandle['write'];
+
+/** A lone Client: connects in `open`; `write` gets it. */
+function clientApi(
+  name: string,
+  route: Route,
+  transactional: boolean,
+  budgetMs: number,
+  write: (client: Client, table: string) => Write,
+): Api {
+  return {
+    name,
+    viaServer: route === 'WS',
+    reusable: false,
+    ownsConnections: true,
+    transactional,
+    budgetMs,
+    async open(e) {
+      const client = new Client(configFor(route, e));
+      await client.connect();
+      return { write: write(client, e.table), broken: () => 0, close: () => client.end() };
+    },
+  };
+}
+
+/** A Pool: connects on first use; `write` gets it. */
+function poolApi(
+  name: string,
+  route: Route,
+  transactional: boolean,
+  budgetMs: number,
+  write: (pool: Pool, table: string) => Write,
+): Api {
+  return {
+    name,
+    viaServer: route === 'WS',
+    reusable: true,
+    ownsConnections: true,
+    transactional,
+    budgetMs,
+    async open(e) {
+      const pool = new Pool({ ...configFor(route, e), max: 2 });
+      return { write: write(pool, e.table), broken: () => brokenIn(pool), close: () => pool.end() };
+    },
+  };
+}
+
+const clientQuery =
+  (client: Client, table: string): Write =>
+  async (id, sleepS, arm) => {
+    arm();
+    await client.query(insert(table), [id, sleepS]);
+  };
+
+const poolQuery =
+  (pool: Pool, table: string): Write =>
+  async (id, sleepS, arm) => {
+    arm();
+    await pool.query(insert(table), [id, sleepS]);
+  };
+
+/** A managed transaction (Client or Pool): the INSERT, then `arm`, then COMMIT. */
+const inTransaction =
+  (target: Pick<Client | Pool, 'transaction'>, table: string): Write =>
+  async (id, sleepS, arm) => {
+    await target.transaction(async (tx) => {
+      await tx.query(insert(table), [id, sleepS]);
+      arm();
+    }, retry);
+  };
 
 export const APIS: Api[] = [
   {
@@ -127,128 +198,15 @@ export const APIS: Api[] = [
       };
     },
   },
-  {
-    name: 'Client TCP',
-    viaServer: false,
-    reusable: false,
-    ownsConnections: true,
-    transactional: false,
-    // Connect, then the query, each within the timeout.
-    budgetMs: 2 * TIMEOUT_MS,
-    async open(e) {
-      const client = await openClient(tcpConfig(e));
-      return {
-        async write(id, sleepS, arm) {
-          arm();
-          await client.query(insert(e.table), [id, sleepS]);
-        },
-        broken: () => 0,
-        close: () => client.end(),
-      };
-    },
-  },
-  {
-    name: 'Client WS',
-    viaServer: true,
-    reusable: false,
-    ownsConnections: true,
-    transactional: false,
-    // Connect, then the query, each within the timeout.
-    budgetMs: 2 * TIMEOUT_MS,
-    async open(e) {
-      const client = await openClient(wsConfig(e));
-      return {
-        async write(id, sleepS, arm) {
-          arm();
-          await client.query(insert(e.table), [id, sleepS]);
-        },
-        broken: () => 0,
-        close: () => client.end(),
-      };
-    },
-  },
-  {
-    name: 'Pool TCP',
-    viaServer: false,
-    reusable: true,
-    ownsConnections: true,
-    transactional: false,
-    budgetMs: TIMEOUT_MS,
-    async open(e) {
-      const pool = new Pool({ ...tcpConfig(e), max: 2 });
-      return {
-        async write(id, sleepS, arm) {
-          arm();
-          await pool.query(insert(e.table), [id, sleepS]);
-        },
-        broken: () => brokenIn(pool),
-        close: () => pool.end(),
-      };
-    },
-  },
-  {
-    name: 'Pool WS',
-    viaServer: true,
-    reusable: true,
-    ownsConnections: true,
-    transactional: false,
-    budgetMs: TIMEOUT_MS,
-    async open(e) {
-      const pool = new Pool({ ...wsConfig(e), max: 2 });
-      return {
-        async write(id, sleepS, arm) {
-          arm();
-          await pool.query(insert(e.table), [id, sleepS]);
-        },
-        broken: () => brokenIn(pool),
-        close: () => pool.end(),
-      };
-    },
-  },
-  {
-    name: 'pool.transaction (TCP)',
-    viaServer: false,
-    reusable: true,
-    ownsConnections: true,
-    transactional: true,
-    // Connect, BEGIN, INSERT and COMMIT each within the timeout, re-run within maxRetryTimeMs.
-    budgetMs: 5 * TIMEOUT_MS,
-    async open(e) {
-      const pool = new Pool({ ...tcpConfig(e), max: 2 });
-      return {
-        async write(id, sleepS, arm) {
-          await pool.transaction(async (tx) => {
-            await tx.query(insert(e.table), [id, sleepS]);
-            arm();
-          }, retry);
-        },
-        broken: () => brokenIn(pool),
-        close: () => pool.end(),
-      };
-    },
-  },
-  {
-    name: 'client.transaction (WS)',
-    viaServer: true,
-    reusable: false,
-    ownsConnections: true,
-    transactional: true,
-    // Connect, BEGIN, INSERT, COMMIT (or ROLLBACK) each within the timeout.
-    budgetMs: 5 * TIMEOUT_MS,
-    async open(e) {
-      const client = await openClient(wsConfig(e));
-      return {
-        async write(id, sleepS, arm) {
-          await client.transaction(async (tx) => {
-            await tx.query(insert(e.table), [id, sleepS]);
-            arm();
-          }, retry);
-        },
-        broken: () => 0,
-        close: () => client.end(),
-      };
-    },
-  },
+  // Connect, then the query, each within the timeout.
+  clientApi('Client TCP', 'TCP', false, 2 * TIMEOUT_MS, clientQuery),
+  clientApi('Client WS', 'WS', false, 2 * TIMEOUT_MS, clientQuery),
+  // The query timeout counts from pool.query(), connecting included.
+  poolApi('Pool TCP', 'TCP', false, TIMEOUT_MS, poolQuery),
+  poolApi('Pool WS', 'WS', false, TIMEOUT_MS, poolQuery),
+  // Connect, BEGIN, INSERT and COMMIT each within the timeout (a Pool also re-runs within maxRetryTimeMs).
+  poolApi('pool.transaction (TCP)', 'TCP', true, 5 * TIMEOUT_MS, inTransaction),
+  clientApi('client.transaction (WS)', 'WS', true, 5 * TIMEOUT_MS, inTransaction),
 ];
 
 /** Errors a caller can branch on: edgepg's own, the server's (SQLSTATE), or neon()'s. */

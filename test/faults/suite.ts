@@ -5,9 +5,11 @@
  */
 import type pg from 'pg';
 import { afterAll, afterEach, expect, it } from 'vitest';
+import type { LocalServer } from '../../src/server/index.js';
+import { credentials, pgInfo } from '../setup/pg.js';
 import type { FaultProxy } from '../support/fault-proxy.js';
 import { recordReliability, watchUnhandled } from '../support/reliability-log.js';
-import { type Api, type Endpoints, Ledger, runScenario, type Scenario } from './harness.js';
+import { type Api, type Endpoint, type Endpoints, Ledger, runScenario, type Scenario } from './harness.js';
 
 export interface FaultSuite {
   readonly ledger: Ledger;
@@ -171,4 +173,22 @@ export function runName(scenario: Scenario, apis: Api[]): string {
 async function dropStalled(proxies: FaultProxy[]): Promise<void> {
   for (const proxy of proxies) proxy.dropStalled();
   await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** Endpoints on the shared test cluster, as its superuser; `server` names the local server. */
+export function sharedEndpoints(
+  server: LocalServer,
+  via: { postgres: Endpoint; server: Endpoint },
+  table: string,
+): Endpoints {
+  const info = pgInfo();
+  const { user, password } = credentials('superuser');
+  return {
+    ...via,
+    serverUrl: server.connectionString({ user, password, database: info.database }),
+    user,
+    password: password ?? '',
+    database: info.database,
+    table,
+  };
 }

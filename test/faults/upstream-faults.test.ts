@@ -7,10 +7,10 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type LocalServer, startServer } from '../../src/server/index.js';
-import { clientConfig, credentials, pgInfo } from '../setup/pg.js';
+import { clientConfig, pgInfo } from '../setup/pg.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { APIS, createLedgerTable, type Endpoints } from './harness.js';
-import { proxyScenarios, runName, runsOf, useFaultSuite } from './suite.js';
+import { proxyScenarios, runName, runsOf, sharedEndpoints, useFaultSuite } from './suite.js';
 
 const TABLE = 'fault_ledger_upstream';
 
@@ -24,17 +24,15 @@ beforeAll(async () => {
   await createLedgerTable(clientConfig('superuser'), TABLE);
   upstreamProxy = await startFaultProxy({ host: info.host, port: info.port });
   server = await startServer({ upstream: { host: '127.0.0.1', port: upstreamProxy.port }, port: 0 });
-  const { user, password } = credentials('superuser');
-  endpoints = {
-    // Only the APIs that go through the local server run here.
-    postgres: { host: '127.0.0.1', port: upstreamProxy.port },
-    server: { host: '127.0.0.1', port: server.port },
-    serverUrl: server.connectionString({ user, password, database: info.database }),
-    user,
-    password: password ?? '',
-    database: info.database,
-    table: TABLE,
-  };
+  // Only the APIs that go through the local server run here.
+  endpoints = sharedEndpoints(
+    server,
+    {
+      postgres: { host: '127.0.0.1', port: upstreamProxy.port },
+      server: { host: '127.0.0.1', port: server.port },
+    },
+    TABLE,
+  );
 });
 
 afterAll(async () => {
