@@ -52,7 +52,9 @@ declare module 'vitest' {
 }
 
 export function recordReliability(record: ReliabilityRecord): void {
-  appendFileSync(inject('reliabilityLog'), `${JSON.stringify(record)}\n`);
+  // Absent when a config runs the suites without the summary's global setup.
+  const path = inject('reliabilityLog');
+  if (path) appendFileSync(path, `${JSON.stringify(record)}\n`);
 }
 
 /** Counts process-level `unhandledRejection` and `uncaughtException` events while installed. */
