@@ -16,6 +16,7 @@ import {
   sleepingBackends,
   terminateBackends,
 } from './harness.js';
+import { BURST, resetUnderBurst } from './pipelined.js';
 import {
   connectScenarios,
   proxyScenarios,
@@ -27,7 +28,8 @@ import {
 
 const TABLE = 'fault_ledger_connection';
 
-const suite = useFaultSuite('connection-faults');
+const SUITE = 'connection-faults';
+const suite = useFaultSuite(SUITE);
 let server: LocalServer;
 let pgProxy: FaultProxy;
 let serverProxy: FaultProxy;
@@ -78,6 +80,11 @@ describe('faults on the connection path', () => {
     )) {
       it(runName(scenario, apis), () => suite.run(scenario, apis, endpoints), 60_000);
     }
+  }
+  for (const route of ['TCP', 'WS'] as const) {
+    it(`reset under ${BURST} pipelined pool.query calls — Pool ${route}`, async () => {
+      suite.report([await resetUnderBurst(SUITE, route, endpoints, [pgProxy, serverProxy], suite.ledger)]);
+    });
   }
   suite.verifyAtEnd(() => clientConfig('superuser'), TABLE);
 });

@@ -22,7 +22,7 @@ import type { FaultCaseRecord } from '../support/reliability-log.js';
 /** Every client-side timeout of the APIs under test (query, connect, HTTP request). */
 export const TIMEOUT_MS = 3_000;
 /** How far past its budget a call may go before the runner calls it a hang. */
-const HANG_SLACK_MS = 10_000;
+export const HANG_SLACK_MS = 10_000;
 
 export interface Endpoint {
   host: string;
@@ -55,7 +55,7 @@ export interface ApiHandle {
   close(): Promise<void>;
 }
 
-function brokenIn(pool: Pool): number {
+export function brokenIn(pool: Pool): number {
   return pool._clients.filter((client) => !client._queryable || client._ending).length;
 }
 
@@ -74,7 +74,7 @@ export interface Api {
   open(e: Endpoints): Promise<ApiHandle>;
 }
 
-const insert = (table: string) => `insert into ${table} (id) select $1 from pg_sleep($2)`;
+export const insert = (table: string) => `insert into ${table} (id) select $1 from pg_sleep($2)`;
 
 function tcpConfig(e: Endpoints): ClientConfig {
   return {
@@ -99,9 +99,9 @@ function wsConfig(e: Endpoints): ClientConfig {
   };
 }
 
-type Route = 'TCP' | 'WS';
+export type Route = 'TCP' | 'WS';
 
-function configFor(route: Route, e: Endpoints): ClientConfig {
+export function configFor(route: Route, e: Endpoints): ClientConfig {
   return route === 'TCP' ? tcpConfig(e) : wsConfig(e);
 }
 
@@ -215,7 +215,7 @@ export function isTypedError(error: unknown): boolean {
   return error instanceof EdgePgError || error instanceof DatabaseError || error instanceof NeonDbError;
 }
 
-function describeError(error: unknown): string {
+export function describeError(error: unknown): string {
   const e = error as { name?: string; code?: unknown };
   // pg-protocol's DatabaseError is named 'error', as in pg.
   const name = error instanceof DatabaseError ? 'DatabaseError' : String(e.name);
@@ -297,7 +297,7 @@ export interface CaseResult {
   problems: string[];
 }
 
-function settleWithin<T>(
+export function settleWithin<T>(
   promise: Promise<T>,
   ms: number,
 ): Promise<{ value?: T; error?: unknown; hung?: true }> {

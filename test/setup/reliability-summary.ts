@@ -64,7 +64,8 @@ export interface ReliabilitySummary {
     failures: number;
     unhandled: number;
     committed: number;
-    lost: number;
+    /** Null when some fault suite did not run its ledger check. */
+    lost: number | null;
     commitUnknown: number;
     commitUnknownCommitted: number;
     longestErrorMs: number;
@@ -121,7 +122,7 @@ export function summarise(records: ReliabilityRecord[]): ReliabilitySummary {
       failures: sum('failures'),
       unhandled: sum('unhandled'),
       committed: sum('committed'),
-      lost: sum('lost'),
+      lost: faultSuites.every((s) => s.lost !== undefined) ? sum('lost') : null,
       commitUnknown: sum('commitUnknown'),
       commitUnknownCommitted: sum('commitUnknownCommitted'),
       longestErrorMs: slowest?.longestErrorMs ?? 0,
@@ -149,7 +150,7 @@ function headline(s: ReliabilitySummary): string[] {
   const fuzzFailures = s.fuzz.reduce((n, x) => n + x.failures, 0);
   return [
     `Fault injection: ${f.cases} cases (${f.scenarios} scenarios × up to ${f.apis.length} APIs); failures ${f.failures}; ` +
-      `unhandled errors ${f.unhandled}; data lost ${f.lost} of ${f.committed} committed calls; ` +
+      `unhandled errors ${f.unhandled}; data lost ${f.lost ?? 'NOT CHECKED'} of ${f.committed} committed calls; ` +
       `COMMIT unknown ${f.commitUnknown} (${f.commitUnknownCommitted} of them had committed); ` +
       `longest time to error ${f.longestErrorMs} ms vs its timeout ${f.longestErrorTimeoutMs} ms ` +
       `(the whole call's bound: ${f.longestErrorBudgetMs} ms).`,

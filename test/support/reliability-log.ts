@@ -37,6 +37,7 @@ export interface SuiteRecord {
   unhandled: number;
   /** Ledger: calls that resolved, and how many of their rows were missing afterwards. */
   committed?: number;
+  /** Absent when the ledger check did not run (a filtered or failed run). */
   lost?: number;
   /** Calls that failed with CommitUnknownError, and how many of them had committed after all. */
   commitUnknown?: number;
