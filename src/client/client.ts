@@ -16,7 +16,13 @@ import { type NeonConfigPerClient, neonConfig } from '../core/neon-config.js';
 import type { QueryResultRow, Result } from '../core/result.js';
 import { type CustomTypesConfig, type TypeFormat, TypeOverrides, type TypeParser } from '../core/types.js';
 import { openTcp } from '../transport/tcp.js';
-import type { TcpTarget, Transport, TransportHandlers } from '../transport/transport.js';
+import {
+  OpenAttempt,
+  type OpenSignal,
+  type TcpTarget,
+  type Transport,
+  type TransportHandlers,
+} from '../transport/transport.js';
 import { openWebSocket, type WebSocketConstructorLike } from '../transport/websocket.js';
 import { type AuthMethod, WireEngine } from '../wire/engine.js';
 import type { Operation } from '../wire/operation.js';
@@ -181,9 +187,9 @@ export class Client extends EventEmitter {
     let timer: ReturnType<typeof setTimeout> | undefined;
     // Abandons a transport still opening when the timeout fires: without it a WebSocket whose
     // handshake never completes stays open, and one that completes late would still log in.
-    const abandon = new AbortController();
+    const abandon = new OpenAttempt();
     try {
-      const connecting = this.establish(this.speculation(), [], abandon.signal);
+      const connecting = this.establish(this.speculation(), [], abandon);
       if (timeoutMs > 0) {
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
@@ -216,7 +222,7 @@ export class Client extends EventEmitter {
   private async establish(
     speculate: AuthMethod | undefined,
     carried: Operation[],
-    signal: AbortSignal,
+    signal: OpenSignal,
   ): Promise<void> {
     const params = this.connectionParameters;
     const password = await resolvePassword(params.password);
@@ -321,7 +327,7 @@ export class Client extends EventEmitter {
     return remembered ?? (this.transportKind === 'websocket' ? 'cleartext' : undefined);
   }
 
-  private openTransport(handlers: TransportHandlers, signal?: AbortSignal): Promise<Transport> {
+  private openTransport(handlers: TransportHandlers, signal?: OpenSignal): Promise<Transport> {
     const params = this.connectionParameters;
     if (this.transportKind === 'websocket') {
       return openWebSocket(

@@ -3,7 +3,7 @@
  * `node:tls` are imported lazily so that importing edgepg never loads them on edge runtimes.
  */
 import { ConnectionError } from '../core/errors.js';
-import type { TcpTarget, Transport, TransportHandlers } from './transport.js';
+import type { OpenSignal, TcpTarget, Transport, TransportHandlers } from './transport.js';
 
 // SSLRequest: length 8, code 80877103.
 const sslRequest = new Uint8Array([0, 0, 0, 8, 4, 210, 22, 47]);
@@ -12,7 +12,7 @@ const sslRequest = new Uint8Array([0, 0, 0, 8, 4, 210, 22, 47]);
 export async function openTcp(
   target: TcpTarget,
   handlers: TransportHandlers,
-  signal?: AbortSignal,
+  signal?: OpenSignal,
 ): Promise<Transport> {
   const net = await import('node:net');
   let socket = await new Promise<import('node:net').Socket>((resolve, reject) => {

@@ -7,7 +7,7 @@
  * Node < 22) the `ws` package, else Cloudflare's `fetch()` upgrade.
  */
 import { ConnectionError } from '../core/errors.js';
-import type { Transport, TransportHandlers } from './transport.js';
+import type { OpenSignal, Transport, TransportHandlers } from './transport.js';
 
 /** The structural subset of the WHATWG WebSocket that we use. */
 export interface WebSocketLike {
@@ -96,7 +96,7 @@ function drop(ws: WebSocketLike): void {
 export async function openWebSocket(
   target: WebSocketTarget,
   handlers: TransportHandlers,
-  signal?: AbortSignal,
+  signal?: OpenSignal,
 ): Promise<Transport> {
   const url = webSocketUrl(target);
   let socket: WebSocketLike | undefined;
