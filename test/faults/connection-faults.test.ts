@@ -60,6 +60,8 @@ afterAll(async () => {
 const terminate: Scenario = {
   name: 'pg_terminate_backend',
   sleepS: 2,
+  // The server's FATAL reaches the caller, not just "connection terminated".
+  errorCode: '57P01',
   async during(inFlight) {
     const pids = await sleepingBackends(clientConfig('superuser'), TABLE, inFlight);
     expect(pids).toHaveLength(inFlight);

@@ -282,6 +282,8 @@ export interface Scenario {
   onConnect?: boolean;
   /** The call must succeed (a fault the APIs are expected to ride out, such as latency). */
   mustSucceed?: boolean;
+  /** If the call fails, its error must carry this code (e.g. the server's SQLSTATE). */
+  errorCode?: string;
   /**
    * Timed-out attempts the next call may take (default 1): a stalled idle connection is only
    * found out when a call on it times out, and `fetch` may still hold one in its keep-alive pool.
@@ -387,6 +389,11 @@ export async function runScenario(
           problems.push(`${api.name}: untyped error ${String(settled.error)}`);
         if (scenario.mustSucceed)
           problems.push(`${api.name}: failed under "${scenario.name}": ${String(settled.error)}`);
+        const code = (settled.error as { code?: unknown }).code;
+        if (scenario.errorCode !== undefined && code !== scenario.errorCode)
+          problems.push(
+            `${api.name}: expected code ${scenario.errorCode}, got ${describeError(settled.error)}`,
+          );
       } else {
         ledger.committed.push(id);
       }
