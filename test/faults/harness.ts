@@ -318,12 +318,16 @@ export function settleWithin<T>(
   });
 }
 
-/** Closes a handle without letting a broken connection hold the suite up. */
-async function closeQuietly(handle: ApiHandle): Promise<void> {
-  await settleWithin(
+/**
+ * Closes a handle (its errors do not matter here); whether it hung. `pool.end()` must not wait
+ * for a peer that stopped answering: the Pool dropped such connections at once.
+ */
+async function closeHangs(handle: ApiHandle): Promise<boolean> {
+  const settled = await settleWithin(
     handle.close().catch(() => {}),
     HANG_SLACK_MS,
   );
+  return settled.hung === true;
 }
 
 /**
@@ -447,7 +451,10 @@ export async function runScenario(
     return results;
   } finally {
     try {
-      await Promise.all(handles.map((handle) => handle && closeQuietly(handle)));
+      const hung = await Promise.all(handles.map((handle) => handle !== undefined && closeHangs(handle)));
+      const names = apis.filter((_, i) => hung[i]).map((api) => api.name);
+      if (names.length > 0)
+        throw new Error(`close() did not finish within ${HANG_SLACK_MS} ms: ${names.join(', ')}`);
       await scenario.afterClose?.();
     } finally {
       await scenario.finish?.();
