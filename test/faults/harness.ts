@@ -346,6 +346,7 @@ export async function runScenario(
   const handles: (ApiHandle | undefined)[] = scenario.onConnect
     ? apis.map(() => undefined)
     : await Promise.all(apis.map((api) => api.open(endpoints)));
+  let closing = false;
   try {
     await Promise.all(
       handles.map(async (handle, i) => {
@@ -448,17 +449,26 @@ export async function runScenario(
         },
       });
     }
-    return results;
-  } finally {
-    try {
-      const hung = await Promise.all(handles.map((handle) => handle !== undefined && closeHangs(handle)));
-      const names = apis.filter((_, i) => hung[i]).map((api) => api.name);
-      if (names.length > 0)
-        throw new Error(`close() did not finish within ${HANG_SLACK_MS} ms: ${names.join(', ')}`);
-      await scenario.afterClose?.();
-    } finally {
-      await scenario.finish?.();
+    closing = true;
+    const hung = await closeAll(scenario, handles);
+    for (const [i, result] of results.entries()) {
+      if (hung[i]) result.problems.push(`${apis[i].name}: close() did not finish within ${HANG_SLACK_MS} ms`);
     }
+    return results;
+  } catch (error) {
+    if (!closing) await closeAll(scenario, handles).catch(() => {});
+    throw error;
+  }
+}
+
+/** Closes every handle, then runs the scenario's checks and clean-up; which handles hung. */
+async function closeAll(scenario: Scenario, handles: (ApiHandle | undefined)[]): Promise<boolean[]> {
+  try {
+    const hung = await Promise.all(handles.map((handle) => handle !== undefined && closeHangs(handle)));
+    await scenario.afterClose?.();
+    return hung;
+  } finally {
+    await scenario.finish?.();
   }
 }
 
