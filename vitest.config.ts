@@ -5,7 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'test/integration/**/fixtures/**'],
     // One real PostgreSQL per test run (embedded, or DATABASE_URL), started before any test file.
-    globalSetup: ['test/setup/global-setup.ts'],
+    // The reliability summary (fault and fuzz suites) is printed by the second one's teardown.
+    globalSetup: ['test/setup/global-setup.ts', 'test/setup/reliability-summary.ts'],
     // A zone with DST and a non-zero offset, so Date serialisation and parsing are really exercised.
     env: { TZ: 'America/New_York' },
     testTimeout: 30_000,

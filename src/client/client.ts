@@ -16,7 +16,13 @@ import { type NeonConfigPerClient, neonConfig } from '../core/neon-config.js';
 import type { QueryResultRow, Result } from '../core/result.js';
 import { type CustomTypesConfig, type TypeFormat, TypeOverrides, type TypeParser } from '../core/types.js';
 import { openTcp } from '../transport/tcp.js';
-import type { TcpTarget, Transport, TransportHandlers } from '../transport/transport.js';
+import {
+  OpenAttempt,
+  type OpenSignal,
+  type TcpTarget,
+  type Transport,
+  type TransportHandlers,
+} from '../transport/transport.js';
 import { openWebSocket, type WebSocketConstructorLike } from '../transport/websocket.js';
 import { type AuthMethod, WireEngine } from '../wire/engine.js';
 import type { Operation } from '../wire/operation.js';
@@ -189,12 +195,16 @@ export class Client extends EventEmitter {
     this._connecting = true;
     const timeoutMs = this.config.connectionTimeoutMillis ?? 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // Abandons a transport still opening when the timeout fires: without it a WebSocket whose
+    // handshake never completes stays open, and one that completes late would still log in.
+    const abandon = new OpenAttempt();
     try {
-      const connecting = this.establish(this.speculation());
+      const connecting = this.establish(this.speculation(), [], abandon);
       if (timeoutMs > 0) {
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
             const error = new TimeoutError(`Connection timed out after ${timeoutMs} ms`);
+            abandon.abort(error);
             this.transport?.destroy(error);
             reject(error);
           }, timeoutMs);
@@ -219,7 +229,11 @@ export class Client extends EventEmitter {
   }
 
   /** Opens the transport and runs startup; retries once without pipelining on a mismatch. */
-  private async establish(speculate: AuthMethod | undefined, carried: Operation[] = []): Promise<void> {
+  private async establish(
+    speculate: AuthMethod | undefined,
+    carried: Operation[],
+    signal: OpenSignal,
+  ): Promise<void> {
     const params = this.connectionParameters;
     const password = await resolvePassword(params.password);
     let settle!: { resolve(): void; reject(e: Error): void; retry(ops: Operation[]): void };
@@ -229,14 +243,22 @@ export class Client extends EventEmitter {
 
     let engine!: WireEngine;
     // The close handler compares against `transport`, which is assigned once the transport opens.
-    const transport: Transport = await this.openTransport({
-      data: (chunk) => engine.feed(chunk),
-      close: (error) => {
-        engine.closed(this._ending, error);
-        // A transport given up for a retry (pipelined-connect fallback) closes quietly.
-        if (this.transport === transport) this.onTransportClosed();
+    const transport: Transport = await this.openTransport(
+      {
+        data: (chunk) => engine.feed(chunk),
+        close: (error) => {
+          engine?.closed(this._ending, error);
+          // A transport given up for a retry (pipelined-connect fallback) closes quietly.
+          if (this.transport === transport) this.onTransportClosed();
+        },
       },
-    });
+      signal,
+    );
+    if (signal.aborted) {
+      // Opened just as the connect timed out: nobody will use it.
+      transport.destroy();
+      throw signal.reason;
+    }
     const writer = new WriteCoalescer(transport, this.socketOption('coalesceWrites') !== false);
     engine = new WireEngine(
       {
@@ -284,7 +306,7 @@ export class Client extends EventEmitter {
     for (const operation of [...carried, ...this.early.splice(0)]) engine.submit(operation);
 
     const retry = await outcome;
-    if (retry) return this.establish(undefined, retry);
+    if (retry) return this.establish(undefined, retry, signal);
     this.processID = engine.processID;
     this.secretKey = engine.secretKey;
   }
@@ -324,7 +346,7 @@ export class Client extends EventEmitter {
     return remembered ?? (this.transportKind === 'websocket' ? 'cleartext' : undefined);
   }
 
-  private openTransport(handlers: TransportHandlers): Promise<Transport> {
+  private openTransport(handlers: TransportHandlers, signal?: OpenSignal): Promise<Transport> {
     const params = this.connectionParameters;
     if (this.transportKind === 'websocket') {
       return openWebSocket(
@@ -336,9 +358,10 @@ export class Client extends EventEmitter {
           webSocketConstructor: this.socketOption('webSocketConstructor'),
         },
         handlers,
+        signal,
       );
     }
-    return openTcp(this.tcpTarget(), handlers);
+    return openTcp(this.tcpTarget(), handlers, signal);
   }
 
   private tcpTarget(): TcpTarget {
@@ -570,6 +593,15 @@ export class Client extends EventEmitter {
       transport.end();
     });
     return this.endPromise;
+  }
+
+  /**
+   * @internal Drops the connection at once, without Terminate: a Pool evicting a connection whose
+   * query timed out (its peer may have stopped answering, and `end()` would wait for that peer).
+   */
+  _destroy(error?: Error): void {
+    this._queryable = false;
+    this.transport?.destroy(error);
   }
 
   private onFatal(error: Error): void {

@@ -424,7 +424,7 @@ export class Pool extends EventEmitter {
     this.emit('release', err, client);
     if (err || this.ending || this.#retiring(member)) {
       if (member.uses >= this.options.maxUses) this.log('remove expended client');
-      this.#remove(member);
+      this.#remove(member, err instanceof TimeoutError);
       return;
     }
     this.#toIdle(member);
@@ -487,9 +487,11 @@ export class Pool extends EventEmitter {
     // Checked-out clients report to their holder, as in pg; connecting ones through connect().
   }
 
-  #remove(member: Member): void {
+  /** `unresponsive`: a query on it timed out, so it is dropped at once instead of ended politely. */
+  #remove(member: Member, unresponsive = false): void {
     if (member.state === 'removed') return;
     const client = member.client;
+    if (unresponsive && typeof client._destroy === 'function') client._destroy();
     if (member.state === 'idle') removeItem(this._idle, member);
     member.clearIdleTimer();
     member.state = 'removed';
@@ -608,7 +610,10 @@ export class Pool extends EventEmitter {
     client._poolUseCount = member.uses;
     this.emit('release', err, client);
     if (member.state === 'shared') {
-      if (!client._queryable || client._ending) this.#remove(member);
+      // A timed-out query leaves the connection suspect (a peer that stopped answering would take
+      // every later query down with it): it goes, as pg-pool drops a connection after any error.
+      if (err instanceof TimeoutError) this.#remove(member, true);
+      else if (!client._queryable || client._ending) this.#remove(member);
       else if (member.load === 0) {
         if (this.ending || this.#retiring(member)) this.#remove(member);
         else this.#toIdle(member);

@@ -4,9 +4,13 @@
  * those targets never see `node:net` / `node:tls`.
  */
 import { ConfigError } from '../core/errors.js';
-import type { TcpTarget, Transport, TransportHandlers } from './transport.js';
+import type { OpenSignal, TcpTarget, Transport, TransportHandlers } from './transport.js';
 
-export async function openTcp(_target: TcpTarget, _handlers: TransportHandlers): Promise<Transport> {
+export async function openTcp(
+  _target: TcpTarget,
+  _handlers: TransportHandlers,
+  _signal?: OpenSignal,
+): Promise<Transport> {
   throw new ConfigError(
     'TCP connections are not available in this runtime: connect over WebSocket instead (set wsProxy or webSocketConstructor, or transport: "websocket")',
   );

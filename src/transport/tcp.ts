@@ -3,18 +3,40 @@
  * `node:tls` are imported lazily so that importing edgepg never loads them on edge runtimes.
  */
 import { ConnectionError } from '../core/errors.js';
-import { type TcpTarget, type Transport, type TransportHandlers, WRITE_BUFFER_BYTES } from './transport.js';
+import {
+  type OpenSignal,
+  type TcpTarget,
+  type Transport,
+  type TransportHandlers,
+  WRITE_BUFFER_BYTES,
+} from './transport.js';
 
 // SSLRequest: length 8, code 80877103.
 const sslRequest = new Uint8Array([0, 0, 0, 8, 4, 210, 22, 47]);
 
-export async function openTcp(target: TcpTarget, handlers: TransportHandlers): Promise<Transport> {
+/** `signal`: abandons the TCP connect (a connect timeout): the socket is destroyed, the promise rejects. */
+export async function openTcp(
+  target: TcpTarget,
+  handlers: TransportHandlers,
+  signal?: OpenSignal,
+): Promise<Transport> {
   const net = await import('node:net');
   let socket = await new Promise<import('node:net').Socket>((resolve, reject) => {
     const s = target.host.startsWith('/')
       ? net.connect({ path: `${target.host}/.s.PGSQL.${target.port}` })
       : net.connect({ host: target.host, port: target.port });
+    const onAbort = () => {
+      s.destroy();
+      reject(
+        new ConnectionError(`The connection to ${target.host}:${target.port} was abandoned`, {
+          cause: signal?.reason,
+        }),
+      );
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     s.once('connect', () => {
+      signal?.removeEventListener('abort', onAbort);
       s.off('error', reject);
       resolve(s);
     });

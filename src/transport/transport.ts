@@ -45,3 +45,37 @@ export interface TcpTarget {
   keepAlive?: boolean;
   keepAliveInitialDelayMillis?: number;
 }
+
+/**
+ * What a transport still opening listens to, to give up (the connect timed out): the part of
+ * `AbortSignal` it uses, so an `AbortSignal` fits, and so does `OpenAttempt` below.
+ */
+export interface OpenSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** An `OpenSignal` the caller can fire; no `AbortController`, which some runtimes lack. */
+export class OpenAttempt implements OpenSignal {
+  aborted = false;
+  reason: unknown;
+  #listeners: (() => void)[] = [];
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    for (const listener of this.#listeners.splice(0)) listener();
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (!this.aborted) this.#listeners.push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const index = this.#listeners.indexOf(listener);
+    if (index >= 0) this.#listeners.splice(index, 1);
+  }
+}

@@ -7,7 +7,7 @@
  * Node < 22) the `ws` package, else Cloudflare's `fetch()` upgrade.
  */
 import { ConnectionError } from '../core/errors.js';
-import { type Transport, type TransportHandlers, WRITE_BUFFER_BYTES } from './transport.js';
+import { type OpenSignal, type Transport, type TransportHandlers, WRITE_BUFFER_BYTES } from './transport.js';
 
 /** How often a writer over the limit looks at `bufferedAmount` again (no event reports it). */
 const DRAIN_POLL_MS = 5;
@@ -90,9 +90,21 @@ async function openViaFetchUpgrade(url: string): Promise<WebSocketLike | undefin
   return socket;
 }
 
+/**
+ * Closes at once where the implementation can: `close()` waits for the peer's close frame (the
+ * `ws` package: up to 30 s), so a peer that stopped answering would hold the socket open.
+ */
+function drop(ws: WebSocketLike): void {
+  const terminate = (ws as { terminate?: unknown }).terminate;
+  if (typeof terminate === 'function') terminate.call(ws);
+  else ws.close(1000);
+}
+
+/** `signal`: abandons the handshake (a connect timeout): the socket is closed, the promise rejects. */
 export async function openWebSocket(
   target: WebSocketTarget,
   handlers: TransportHandlers,
+  signal?: OpenSignal,
 ): Promise<Transport> {
   const url = webSocketUrl(target);
   let socket: WebSocketLike | undefined;
@@ -157,7 +169,21 @@ export async function openWebSocket(
   await new Promise<void>((resolve, reject) => {
     if (ws.readyState === 1) return resolve();
     let settled = false;
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      drop(ws);
+      reject(
+        new ConnectionError(`The WebSocket handshake with ${redactUrl(url)} was abandoned`, {
+          cause: signal?.reason,
+        }),
+      );
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     ws.addEventListener('open', () => {
+      signal?.removeEventListener('abort', onAbort);
+      if (settled) return drop(ws);
       settled = true;
       resolve();
     });
@@ -215,7 +241,7 @@ export async function openWebSocket(
     end: () => ws.close(1000),
     destroy: (error) => {
       failure ??= error;
-      ws.close(1000);
+      drop(ws);
     },
   };
 }

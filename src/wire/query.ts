@@ -186,6 +186,8 @@ export class QueryOperation implements Operation {
     if (this.finished) return;
     this.finished = true;
     if (this.parsedHere && this.spec.name !== undefined) this.prepared.delete(this.spec.name);
-    this.callbacks.reject(error);
+    // The server's own reason, when it sent one before closing (FATAL 57P01 from
+    // pg_terminate_backend or a shutdown), says more than "connection terminated" — as in pg.
+    this.callbacks.reject(this.error ?? error);
   }
 }

@@ -10,9 +10,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { neon } from '../../src/http/index.js';
 import { type LocalServer, startServer } from '../../src/server/index.js';
 import { credentials, pgInfo } from '../setup/pg.js';
+import { recordReliability, watchUnhandled } from '../support/reliability-log.js';
 
 let server: LocalServer;
 let url: string;
+const unhandled = watchUnhandled();
 let cases = 0;
 let failures = 0;
 const fetchEndpoint = (host: string, port: string | number) => `http://${host}:${port}/sql`;
@@ -35,7 +37,15 @@ afterEach(({ task }) => {
 });
 afterAll(async () => {
   await server?.close();
-  console.log(`injection: ${cases} cases executed, failures ${failures}`);
+  unhandled.stop();
+  recordReliability({
+    type: 'suite',
+    suite: 'injection',
+    kind: 'fuzz',
+    cases,
+    failures,
+    unhandled: unhandled.count,
+  });
 });
 
 const nasty = fc.constantFrom(

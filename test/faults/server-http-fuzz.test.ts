@@ -16,12 +16,14 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../server/helpers.js';
 import { credentials, pgInfo } from '../setup/pg.js';
+import { recordReliability, watchUnhandled } from '../support/reliability-log.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const MAX_REQUEST_BYTES = 64 * 1024;
 const RUNS = 300;
 
 let t: TestServer;
+const unhandled = watchUnhandled();
 let cases = 0;
 let failures = 0;
 /** Every password marker used in a connection string, checked against bodies and logs. */
@@ -35,7 +37,15 @@ afterEach(({ task }) => {
 });
 afterAll(async () => {
   await t.server.close();
-  console.log(`server-http-fuzz: ${cases} cases executed, failures ${failures}`);
+  unhandled.stop();
+  recordReliability({
+    type: 'suite',
+    suite: 'server-http-fuzz',
+    kind: 'fuzz',
+    cases,
+    failures,
+    unhandled: unhandled.count,
+  });
 });
 
 interface Reply {

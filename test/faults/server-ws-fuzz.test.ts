@@ -15,11 +15,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { pointNeonAt, startTestServer, type TestServer } from '../server/helpers.js';
 import { credentials, pgInfo } from '../setup/pg.js';
+import { recordReliability, watchUnhandled } from '../support/reliability-log.js';
 
 const CASE_TIMEOUT_MS = 3_000;
 const RUNS = 40;
 
 let t: TestServer;
+const unhandled = watchUnhandled();
 let cases = 0;
 let failures = 0;
 
@@ -31,7 +33,15 @@ afterEach(({ task }) => {
 });
 afterAll(async () => {
   await t.server.close();
-  console.log(`server-ws-fuzz: ${cases} cases executed, failures ${failures}`);
+  unhandled.stop();
+  recordReliability({
+    type: 'suite',
+    suite: 'server-ws-fuzz',
+    kind: 'fuzz',
+    cases,
+    failures,
+    unhandled: unhandled.count,
+  });
 });
 
 interface Outcome {
