@@ -19,6 +19,13 @@ try {
   console.error(`No summary at ${summaryPath}: run \`npm test\` (or \`npx vitest run test/faults\`) first.`);
   process.exit(1);
 }
+// The load test (test/load/, run after the main suite) leaves its one-line result beside it.
+try {
+  const load = readFileSync(fileURLToPath(new URL('.tmp/reliability/load.md', root)), 'utf8').trim();
+  summary = `${summary}\n\n${load}`;
+} catch {
+  console.error('No load-test line in .tmp/reliability/load.md (run `npm test` to the end); left out.');
+}
 const readme = readFileSync(readmePath, 'utf8');
 const start = readme.indexOf(START);
 const end = readme.indexOf(END);

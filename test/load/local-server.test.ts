@@ -10,6 +10,7 @@
  * connection slots nor show up in its pg_stat_activity.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import pg from 'pg';
@@ -291,15 +292,20 @@ describe('the local server under load', () => {
         CRITERION,
       );
       const mib = (bytes: number) => (bytes / MiB).toFixed(1);
-      console.log(
+      const summary =
         `[load] ${elapsed.toFixed(1)} s loopback: HTTP ${HTTP_CLIENTS} clients ${http.done} requests ` +
-          `(${Math.round(http.done / elapsed)}/s, errors ${http.errors}); WebSocket ${WS_SESSIONS} sessions ` +
-          `${ws.done} queries (${Math.round(ws.done / elapsed)}/s, errors ${ws.errors}); unhandled ${unhandled.length}; ` +
-          `server live memory (heap + external) ${mib(memory.first)} → ${mib(memory.last)} MiB (limit ${mib(memory.limit)}, ` +
-          `${memory.samples} samples after ${CRITERION.warmUpSeconds.toFixed(0)} s warm-up), RSS ${mib(rss.first)} → ${mib(rss.last)} MiB; ` +
-          `max Postgres backends /sql ${backends.max(HTTP_ROLE)} (limit ${MAX_CONNECTIONS_PER_KEY}), ` +
-          `WebSocket ${backends.max(WS_ROLE)} (limit ${WS_SESSIONS}); after: /sql ${httpLeft}, WebSocket ${wsLeft}`,
-      );
+        `(${Math.round(http.done / elapsed)}/s, errors ${http.errors}); WebSocket ${WS_SESSIONS} sessions ` +
+        `${ws.done} queries (${Math.round(ws.done / elapsed)}/s, errors ${ws.errors}); unhandled ${unhandled.length}; ` +
+        `server live memory (heap + external) ${mib(memory.first)} → ${mib(memory.last)} MiB (limit ${mib(memory.limit)}, ` +
+        `${memory.samples} samples after ${CRITERION.warmUpSeconds.toFixed(0)} s warm-up), RSS ${mib(rss.first)} → ${mib(rss.last)} MiB; ` +
+        `max Postgres backends /sql ${backends.max(HTTP_ROLE)} (limit ${MAX_CONNECTIONS_PER_KEY}), ` +
+        `WebSocket ${backends.max(WS_ROLE)} (limit ${WS_SESSIONS}); after: /sql ${httpLeft}, WebSocket ${wsLeft}`;
+      console.log(summary);
+      // Kept for README's "Reliability" section (scripts/reliability-readme.mjs), pass or fail:
+      // the line says what was measured, and the expectations below say whether it passed.
+      const outDir = fileURLToPath(new URL('../../.tmp/reliability/', import.meta.url));
+      mkdirSync(outDir, { recursive: true });
+      writeFileSync(`${outDir}load.md`, `Load: ${summary.replace(/^\[load\] /, '')}\n`);
 
       expect({ http: http.firstErrors, ws: ws.firstErrors }).toEqual({ http: [], ws: [] });
       expect(http.errors + ws.errors).toBe(0);
