@@ -17,6 +17,7 @@
  * - A block that cannot run carries `<!-- example: not run (reason) -->` right above its fence;
  *   other languages (sh, …) must too. `<!-- example: continues -->` appends a block to the
  *   previous one. Unmarked blocks that cannot run, and unknown markers, fail the first test.
+ * - TypeScript examples are also type-checked (strict, NodeNext) against dist/'s declarations.
  * - Each example has EXAMPLE_TIMEOUT_MS; the process is then killed and the test fails with its
  *   output. An example must end its clients: one that keeps the process alive times out.
  */
@@ -30,6 +31,7 @@ import { credentials, pgInfo } from '../setup/pg.js';
 import { ExampleDatabases, exampleWorkDir } from './fixtures.js';
 import { type Plan, type Program, planFile } from './markdown-blocks.js';
 import { runExample } from './run-example.js';
+import { typeCheck } from './typecheck.js';
 
 const EXAMPLE_TIMEOUT_MS = 20_000;
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,6 +40,7 @@ const plans: Plan[] = documents.map((file) => planFile(file, readFileSync(join(r
 const programs = plans.flatMap((plan) => plan.programs);
 
 const label = (program: Program) => `${program.file}:${program.lines.join('+')}`;
+const fileName = (program: Program) => label(program).replace(/[^\w]+/g, '-');
 
 describe('documentation examples', () => {
   let server: LocalServer;
@@ -85,6 +88,15 @@ describe('documentation examples', () => {
     );
   });
 
+  it('type-checks every TypeScript example against the built package (strict)', async () => {
+    const typed = programs.filter((program) => program.lang === 'ts' || program.lang === 'typescript');
+    expect(typed.length).toBeGreaterThan(0);
+    const dir = join(runDir, 'typecheck');
+    await mkdir(dir);
+    const errors = await typeCheck(dir, new Map(typed.map((program) => [fileName(program), program.code])));
+    expect(errors).toEqual([]);
+  });
+
   it.each(programs.map((program) => [label(program), program] as const))(
     '%s runs',
     async (_, program) => {
@@ -95,7 +107,7 @@ describe('documentation examples', () => {
         cwd: await exampleWorkDir(runDir),
         env: { DATABASE_URL: server.connectionString({ user, password, database }) },
         timeoutMs: EXAMPLE_TIMEOUT_MS,
-        name: label(program).replace(/[^\w]+/g, '-'),
+        name: fileName(program),
       });
       const outcome = run.timedOut
         ? `killed after ${EXAMPLE_TIMEOUT_MS} ms`

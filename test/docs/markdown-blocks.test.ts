@@ -113,8 +113,8 @@ describe('planFile', () => {
     ].join('\n');
     const plan = planFile('DOC.md', md);
     expect(plan.programs).toEqual([
-      { file: 'DOC.md', lines: [1, 5], code: 'const a = 1;\nconsole.log(a);' },
-      { file: 'DOC.md', lines: [8], code: 'console.log(2);' },
+      { file: 'DOC.md', lang: 'ts', lines: [1, 5], code: 'const a = 1;\nconsole.log(a);' },
+      { file: 'DOC.md', lang: 'js', lines: [8], code: 'console.log(2);' },
     ]);
     expect(plan.notRun).toEqual([
       { file: 'DOC.md', line: 12, lang: 'ts', reason: 'a fragment that only shows a type' },

@@ -25,6 +25,8 @@ export interface CodeBlock {
 /** One runnable example: a run block plus the blocks that continue it. */
 export interface Program {
   file: string;
+  /** The first block's language. */
+  lang: string;
   /** Opening-fence lines of the blocks it is made of. */
   lines: number[];
   code: string;
@@ -151,7 +153,7 @@ export function planFile(file: string, markdown: string): Plan {
       }
       continue;
     }
-    previous = { file, lines: [block.line], code: block.code };
+    previous = { file, lang: block.lang, lines: [block.line], code: block.code };
     plan.programs.push(previous);
   }
   return plan;
