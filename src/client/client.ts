@@ -108,7 +108,12 @@ export class Client extends EventEmitter {
   readonly host: string;
   declare password: ConnectionConfig['password'] | null | undefined;
   readonly ssl: ConnectionParameters['ssl'];
-  processID: number | null = null;
+  /**
+   * The backend's pid once connected. `undefined` before (pg has `null`): Kysely's
+   * `PostgresPool` type, the one consumer that reads it, declares `processID?: number`, so with
+   * `null` our `Pool` would need a cast there.
+   */
+  processID: number | undefined = undefined;
   secretKey: number | null = null;
 
   _queryable = true;
@@ -307,7 +312,7 @@ export class Client extends EventEmitter {
 
     const retry = await outcome;
     if (retry) return this.establish(undefined, retry, signal);
-    this.processID = engine.processID;
+    this.processID = engine.processID ?? undefined;
     this.secretKey = engine.secretKey;
   }
 
@@ -381,7 +386,7 @@ export class Client extends EventEmitter {
    */
   async cancel(target: Client = this, _query?: unknown): Promise<void> {
     const { processID, secretKey } = target;
-    if (processID === null || secretKey === null) return;
+    if (processID === undefined || processID === null || secretKey === null) return;
     const message = serialize.cancel(processID, secretKey);
     await new Promise<void>((resolve, reject) => {
       target.openTransport({ data: () => {}, close: () => resolve() }).then((side) => {

@@ -56,11 +56,9 @@ block({ consumer: pinned('kysely'), transport: 'http', via: pinned('kysely-neon'
 block({ consumer: pinned('kysely'), transport: 'ws', via: 'PostgresDialect + Neon Pool' }, () => {
   const ctx = useKysely('ws', async () => {
     const pool = new neon.Pool({ connectionString: env.serverUrl, max: 4 });
-    // Type-level gap (runtime is fine): edgepg declares `Client.processID: number | null` (null until
-    // connected, as pg sets it), while Kysely's PostgresPool wants `number | undefined`; pg's and
-    // Neon's typings declare no processID at all, so theirs fit. Hence the cast.
+    // No cast: edgepg's Pool satisfies Kysely's PostgresPool type (processID is number | undefined).
     return new kysely.PostgresDialect({
-      pool: pool as unknown as import('kysely').PostgresPool,
+      pool,
       cursor: Cursor,
     });
   });

@@ -123,9 +123,8 @@ block({ consumer: pinned('kysely'), transport: 'tcp', via: 'PostgresDialect + pg
   beforeAll(async () => {
     const kysely = await load<typeof import('kysely')>('kysely');
     const pool = new pg.Pool({ connectionString: url, max: 4 });
-    // See kysely.test.ts: edgepg's `processID: number | null` against Kysely's `number | undefined`.
     const dialect = new kysely.PostgresDialect({
-      pool: pool as unknown as import('kysely').PostgresPool,
+      pool,
       cursor: Cursor,
     });
     const db = new kysely.Kysely<KyDatabase>({ dialect });
