@@ -20,12 +20,7 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
  * `Client`; everything else is checked member by member.
  */
 type CaptureRejection = typeof NodeEventEmitter.captureRejectionSymbol;
-type NotInEdgepg =
-  | 'pauseDrain'
-  | 'resumeDrain'
-  | 'connection'
-  | 'pipeline'
-  | CaptureRejection;
+type NotInEdgepg = 'pauseDrain' | 'resumeDrain' | 'connection' | 'pipeline' | CaptureRejection;
 export const clientMembers: Equal<Exclude<keyof pg.Client, keyof Client>, NotInEdgepg> = true;
 export const poolMembers: Equal<Exclude<keyof pg.Pool, keyof Pool>, CaptureRejection> = true;
 export const poolClientMembers: Equal<Exclude<keyof pg.PoolClient, keyof PoolClient>, NotInEdgepg> = true;
