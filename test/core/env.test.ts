@@ -6,6 +6,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionParameters } from '../../src/core/index.js';
 
 const realEnv = process.env;
+/** Where `defaults` lives once loaded (src/core/realm-singleton.ts): shared by every copy. */
+const defaultsKey = Symbol.for('edgepg.defaults@1');
+const realm = globalThis as unknown as Record<symbol, unknown>;
+const realDefaults = realm[defaultsKey];
 
 /** Like Deno's `process.env` without permission: every read throws. */
 function denyEnv(): void {
@@ -22,12 +26,16 @@ function denyEnv(): void {
 
 afterEach(() => {
   Object.defineProperty(process, 'env', { value: realEnv, configurable: true, writable: true });
+  Object.defineProperty(realm, defaultsKey, { value: realDefaults, configurable: true, writable: false });
   vi.resetModules();
 });
 
 describe('a denied environment', () => {
   it('reads as unset at import and when a connection is configured', async () => {
     vi.resetModules();
+    // The top-level import already made `defaults` (with this process's USER); a fresh load must
+    // build it again, as a process whose first load happens under the denied environment would.
+    delete realm[defaultsKey];
     denyEnv();
     const { envVar } = await import('../../src/core/env.js');
     expect(envVar('PGUSER')).toBeUndefined();
