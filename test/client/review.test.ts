@@ -1,0 +1,37 @@
+/**
+ * Regression tests from the review of cursors, COPY and LISTEN: each case once hung a
+ * connection, lost a notification or left a promise unsettled. Over TCP and WebSocket.
+ */
+import { describe, expect, it } from 'vitest';
+import { Client } from '../../src/client/client.js';
+import { UsageError } from '../../src/core/errors.js';
+import { transports, useTransports } from '../support/transports.js';
+
+const configFor = useTransports();
+
+async function connected(transport: (typeof transports)[number]): Promise<Client> {
+  const client = new Client(configFor(transport));
+  await client.connect();
+  return client;
+}
+
+describe.each(transports)('review regressions over %s', (transport) => {
+  it('refuses a second COPY FROM STDIN in one copyFrom() instead of hanging the connection', async () => {
+    const client = await connected(transport);
+    await client.query('create temp table copy_twice (a int)');
+    const stream = client.copyFrom('copy copy_twice from stdin; copy copy_twice from stdin');
+    const done = expect(stream.done).rejects.toBeInstanceOf(UsageError);
+    const writer = stream.getWriter();
+    await writer.write('1\n');
+    await expect(writer.close()).rejects.toBeInstanceOf(UsageError);
+    await done;
+    // The statements ran as one implicit transaction: the first COPY's row is rolled back.
+    const { rows } = await client.query('select count(*)::int as n from copy_twice');
+    expect(rows[0].n).toBe(0);
+    // A COPY FROM behind a COPY TO in one statement string is refused too, with nothing copied.
+    const mixed = client.copyFrom('copy (select 1) to stdout; copy copy_twice from stdin');
+    await expect(mixed.done).rejects.toBeInstanceOf(UsageError);
+    expect((await client.query('select count(*)::int as n from copy_twice')).rows[0].n).toBe(0);
+    await client.end();
+  });
+});
