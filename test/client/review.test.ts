@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Client } from '../../src/client/client.js';
 import { UsageError } from '../../src/core/errors.js';
+import { Pool } from '../../src/pool/pool.js';
 import { transports, useTransports } from '../support/transports.js';
 
 const configFor = useTransports();
@@ -32,6 +33,34 @@ describe.each(transports)('review regressions over %s', (transport) => {
     const mixed = client.copyFrom('copy (select 1) to stdout; copy copy_twice from stdin');
     await expect(mixed.done).rejects.toBeInstanceOf(UsageError);
     expect((await client.query('select count(*)::int as n from copy_twice')).rows[0].n).toBe(0);
+    await client.end();
+  });
+
+  it('refuses a channel Postgres would truncate, and delivers on one of the longest valid names', async () => {
+    const client = await connected(transport);
+    const tooLong = 'é'.repeat(32); // 64 bytes in UTF-8: LISTEN would truncate it to 63
+    await expect(client.listen(tooLong, () => {})).rejects.toBeInstanceOf(UsageError);
+    await expect(client.listen('a\0b', () => {})).rejects.toBeInstanceOf(UsageError);
+    await expect(client.notify(tooLong, 'x')).rejects.toBeInstanceOf(UsageError);
+    const pool = new Pool(configFor(transport));
+    await expect(pool.listen(tooLong, () => {})).rejects.toBeInstanceOf(UsageError);
+    await pool.end();
+
+    const longest = `${'é'.repeat(31)}x`; // 63 bytes
+    const payloads: string[] = [];
+    let received!: () => void;
+    const both = new Promise<void>((resolve) => {
+      received = resolve;
+    });
+    const listener = await client.listen(longest, (payload) => {
+      payloads.push(payload);
+      if (payloads.length === 2) received();
+    });
+    await client.notify(longest, 'by pg_notify');
+    await client.query(`notify "${longest}", 'by NOTIFY'`);
+    await both;
+    expect(payloads).toEqual(['by pg_notify', 'by NOTIFY']);
+    await listener.unlisten();
     await client.end();
   });
 });
