@@ -127,6 +127,8 @@ export class Client extends EventEmitter {
   /** Queries made before `connect()`: pg queues them until the connection is up. */
   private early: Operation[] = [];
   private endPromise: Promise<void> | undefined;
+  /** Aborted when the connect in progress is abandoned (timeout, `end()`) before its transport opened. */
+  private connectAbort: AbortController | undefined;
   private subscriptions: Subscriptions | undefined;
 
   constructor(config?: string | ClientConfig) {
@@ -189,6 +191,8 @@ export class Client extends EventEmitter {
     this._connecting = true;
     const timeoutMs = this.config.connectionTimeoutMillis ?? 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const abort = new AbortController();
+    this.connectAbort = abort;
     try {
       const connecting = this.establish(this.speculation());
       if (timeoutMs > 0) {
@@ -196,6 +200,7 @@ export class Client extends EventEmitter {
           timer = setTimeout(() => {
             const error = new TimeoutError(`Connection timed out after ${timeoutMs} ms`);
             this.transport?.destroy(error);
+            abort.abort(error);
             reject(error);
           }, timeoutMs);
         });
@@ -214,6 +219,7 @@ export class Client extends EventEmitter {
       throw error;
     } finally {
       this._connecting = false;
+      this.connectAbort = undefined;
       if (timer) clearTimeout(timer);
     }
   }
@@ -229,7 +235,8 @@ export class Client extends EventEmitter {
 
     let engine!: WireEngine;
     // The close handler compares against `transport`, which is assigned once the transport opens.
-    const transport: Transport = await this.openTransport({
+    const signal = this.connectAbort?.signal;
+    const transport: Transport = await this.openTransport(signal, {
       data: (chunk) => engine.feed(chunk),
       close: (error) => {
         engine.closed(this._ending, error);
@@ -237,6 +244,11 @@ export class Client extends EventEmitter {
         if (this.transport === transport) this.onTransportClosed();
       },
     });
+    if (signal?.aborted) {
+      // Abandoned in the very tick the transport opened.
+      transport.destroy();
+      throw signal.reason;
+    }
     const writer = new WriteCoalescer(transport, this.socketOption('coalesceWrites') !== false);
     engine = new WireEngine(
       {
@@ -324,7 +336,7 @@ export class Client extends EventEmitter {
     return remembered ?? (this.transportKind === 'websocket' ? 'cleartext' : undefined);
   }
 
-  private openTransport(handlers: TransportHandlers): Promise<Transport> {
+  private openTransport(signal: AbortSignal | undefined, handlers: TransportHandlers): Promise<Transport> {
     const params = this.connectionParameters;
     if (this.transportKind === 'websocket') {
       return openWebSocket(
@@ -336,9 +348,10 @@ export class Client extends EventEmitter {
           webSocketConstructor: this.socketOption('webSocketConstructor'),
         },
         handlers,
+        signal,
       );
     }
-    return openTcp(this.tcpTarget(), handlers);
+    return openTcp(this.tcpTarget(), handlers, signal);
   }
 
   private tcpTarget(): TcpTarget {
@@ -361,7 +374,7 @@ export class Client extends EventEmitter {
     if (processID === null || secretKey === null) return;
     const message = serialize.cancel(processID, secretKey);
     await new Promise<void>((resolve, reject) => {
-      target.openTransport({ data: () => {}, close: () => resolve() }).then((side) => {
+      target.openTransport(undefined, { data: () => {}, close: () => resolve() }).then((side) => {
         side.write(message);
         side.end();
       }, reject);
@@ -559,6 +572,8 @@ export class Client extends EventEmitter {
     const transport = this.transport;
     if (!engine || !transport || engine.isClosed) {
       this._ended = true;
+      // A connect still opening its transport: close that socket and reject the connect.
+      this.connectAbort?.abort(new ConnectionError('Connection terminated'));
       this.failEarly(new ConnectionError('Connection terminated'));
       this.endPromise = Promise.resolve();
       return this.endPromise;

@@ -45,3 +45,25 @@ export interface TcpTarget {
   keepAlive?: boolean;
   keepAliveInitialDelayMillis?: number;
 }
+
+/**
+ * `pending` (a transport being opened), rejected with the signal's reason as soon as `signal`
+ * aborts; `cancel` then closes whatever the opening holds, so an abandoned connect leaves no
+ * socket behind (a handshake that never ends would otherwise keep it open for good).
+ */
+export function unlessAborted<T>(
+  signal: AbortSignal | undefined,
+  pending: Promise<T>,
+  cancel: () => void,
+): Promise<T> {
+  if (!signal) return pending;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      cancel();
+      reject(signal.reason);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -7,7 +7,7 @@
  * Node < 22) the `ws` package, else Cloudflare's `fetch()` upgrade.
  */
 import { ConnectionError } from '../core/errors.js';
-import { type Transport, type TransportHandlers, WRITE_BUFFER_BYTES } from './transport.js';
+import { type Transport, type TransportHandlers, unlessAborted, WRITE_BUFFER_BYTES } from './transport.js';
 
 /** How often a writer over the limit looks at `bufferedAmount` again (no event reports it). */
 const DRAIN_POLL_MS = 5;
@@ -93,6 +93,8 @@ async function openViaFetchUpgrade(url: string): Promise<WebSocketLike | undefin
 export async function openWebSocket(
   target: WebSocketTarget,
   handlers: TransportHandlers,
+  /** Abandons the handshake (connect timeout, `end()`): the socket is closed, the call rejects. */
+  signal?: AbortSignal,
 ): Promise<Transport> {
   const url = webSocketUrl(target);
   let socket: WebSocketLike | undefined;
@@ -117,6 +119,10 @@ export async function openWebSocket(
   }
   socket.binaryType = 'arraybuffer';
   const ws = socket;
+  if (signal?.aborted) {
+    ws.close();
+    throw signal.reason;
+  }
 
   // The listeners go on before the handshake ends: `ws` can emit a message in the same tick as
   // 'open' (bytes that came with the upgrade response), before an awaiting caller could attach
@@ -154,7 +160,7 @@ export async function openWebSocket(
     }),
   );
 
-  await new Promise<void>((resolve, reject) => {
+  const handshake = new Promise<void>((resolve, reject) => {
     if (ws.readyState === 1) return resolve();
     let settled = false;
     ws.addEventListener('open', () => {
@@ -176,6 +182,9 @@ export async function openWebSocket(
       );
     });
   });
+
+  // Closing a WebSocket that is still connecting fails its handshake: the peer sees the close.
+  await unlessAborted(signal, handshake, () => ws.close());
 
   // A failed handshake rejected above; its queued events are never replayed.
   setTimeout(() => {

@@ -2,9 +2,11 @@
  * Regression tests from the review of cursors, COPY and LISTEN: each case once hung a
  * connection, lost a notification or left a promise unsettled. Over TCP and WebSocket.
  */
-import { describe, expect, it } from 'vitest';
+import { createServer, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { Client } from '../../src/client/client.js';
-import { UsageError } from '../../src/core/errors.js';
+import { ConnectionError, TimeoutError, UsageError } from '../../src/core/errors.js';
 import { Pool } from '../../src/pool/pool.js';
 import { transports, useTransports } from '../support/transports.js';
 
@@ -62,5 +64,75 @@ describe.each(transports)('review regressions over %s', (transport) => {
     expect(payloads).toEqual(['by pg_notify', 'by NOTIFY']);
     await listener.unlisten();
     await client.end();
+  });
+});
+
+/**
+ * A server that accepts connections and never answers: the WebSocket handshake, or the answer
+ * to an SSLRequest, never comes. `closed(socket)` resolves once the client has closed it.
+ */
+const silent = { port: 0, sockets: [] as Socket[] };
+const server = createServer((socket) => {
+  socket.on('error', () => {});
+  socket.resume(); // read (and drop) what arrives, so the client's FIN is seen as 'close'
+  silent.sockets.push(socket);
+});
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  silent.port = (server.address() as { port: number }).port;
+});
+afterAll(async () => {
+  for (const socket of silent.sockets) socket.destroy();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** The next connection the silent server accepts (polled: the client opens it asynchronously). */
+async function nextAccepted(count: number): Promise<Socket> {
+  while (silent.sockets.length <= count) await new Promise((resolve) => setTimeout(resolve, 10));
+  return silent.sockets[count];
+}
+const closedByClient = (socket: Socket) =>
+  socket.destroyed
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => socket.once('close', () => resolve()));
+
+const hangingClients = {
+  websocket: (connectionTimeoutMillis: number) =>
+    new Client({
+      connectionString: 'postgresql://user:secret@localhost/db',
+      transport: 'websocket',
+      wsProxy: () => `127.0.0.1:${silent.port}/v2`,
+      useSecureWebSocket: false,
+      webSocketConstructor: WebSocket as never,
+      connectionTimeoutMillis,
+    }),
+  tcp: (connectionTimeoutMillis: number) =>
+    new Client({
+      connectionString: `postgresql://user:secret@127.0.0.1:${silent.port}/db`,
+      transport: 'tcp',
+      ssl: true,
+      connectionTimeoutMillis,
+    }),
+};
+
+describe.each(['websocket', 'tcp'] as const)('a connect abandoned while the %s transport opens', (kind) => {
+  it('end() rejects the pending connect() and closes the socket', async () => {
+    const count = silent.sockets.length;
+    const client = hangingClients[kind](60_000);
+    const connecting = client.connect();
+    const refused = expect(connecting).rejects.toBeInstanceOf(ConnectionError);
+    const socket = await nextAccepted(count);
+    await client.end();
+    await refused;
+    await closedByClient(socket);
+  });
+
+  it('connectionTimeoutMillis closes the socket, not only rejects', async () => {
+    const count = silent.sockets.length;
+    const client = hangingClients[kind](200);
+    const timedOut = expect(client.connect()).rejects.toBeInstanceOf(TimeoutError);
+    const socket = await nextAccepted(count);
+    await timedOut;
+    await closedByClient(socket);
   });
 });
