@@ -22,9 +22,10 @@ import {
   type Transaction,
 } from '../client/transaction.js';
 import { DatabaseError } from '../core/database-error.js';
-import { ConfigError, ConnectionError, UsageError } from '../core/errors.js';
+import { AbortError, ConfigError, ConnectionError, UsageError } from '../core/errors.js';
 import type { Result } from '../core/result.js';
 import type { CustomTypesConfig } from '../core/types.js';
+import { unlessAborted } from '../transport/transport.js';
 import type { NeonContext } from './extensions.js';
 import { templateOnly } from './neon.js';
 import { errorFields, NeonDbError, wrapError } from './neon-db-error.js';
@@ -151,14 +152,26 @@ function connectTimeout(value: unknown): number {
   return value;
 }
 
-/** The one session of a `begin()` call: connected at the first attempt, kept for the retries. */
-function sessionProvider(client: Client): ConnectionProvider {
+/**
+ * The one session of a `begin()` call: connected at the first attempt, kept for the retries.
+ * The signal stops the wait for the connection too (begin's `finally` then closes the socket),
+ * not only the attempts after it: a hung proxy would otherwise hold an aborted `begin` for the
+ * whole `connectionTimeoutMillis`.
+ */
+function sessionProvider(client: Client, signal: AbortSignal | undefined): ConnectionProvider {
   let connected: Promise<unknown> | undefined;
   return {
     reconnects: false,
     async acquire() {
       connected ??= client.connect();
-      await connected;
+      try {
+        await unlessAborted(signal, connected, () => {});
+      } catch (error) {
+        if (signal?.aborted && error === signal.reason) {
+          throw new AbortError('The transaction was aborted', { cause: signal.reason });
+        }
+        throw error;
+      }
       return { client, release() {} };
     },
   };
@@ -191,7 +204,7 @@ export async function begin<T>(
   client.on('error', () => {});
   try {
     return await runTransaction(
-      sessionProvider(client),
+      sessionProvider(client, request.signal),
       (transaction) => fn(transactionFunction(transaction, request)),
       {
         isolationLevel: request.isolationLevel,

@@ -6,7 +6,8 @@ import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Client } from '../../src/client/client.js';
-import { ConnectionError, TimeoutError, UsageError } from '../../src/core/errors.js';
+import { AbortError, ConnectionError, TimeoutError, UsageError } from '../../src/core/errors.js';
+import { neon } from '../../src/index.js';
 import { Pool } from '../../src/pool/pool.js';
 import { transports, useTransports } from '../support/transports.js';
 
@@ -133,6 +134,28 @@ describe.each(['websocket', 'tcp'] as const)('a connect abandoned while the %s t
     const timedOut = expect(client.connect()).rejects.toBeInstanceOf(TimeoutError);
     const socket = await nextAccepted(count);
     await timedOut;
+    await closedByClient(socket);
+  });
+});
+
+describe('sql.begin while its session is still connecting', () => {
+  it('rejects with AbortError when its signal aborts, and closes the socket', async () => {
+    const count = silent.sockets.length;
+    const sql = neon('postgresql://user:secret@localhost/db');
+    const controller = new AbortController();
+    const begun = sql.begin(() => 1, {
+      signal: controller.signal,
+      connectionTimeoutMillis: 60_000,
+      neonConfig: {
+        wsProxy: () => `127.0.0.1:${silent.port}/v2`,
+        useSecureWebSocket: false,
+        webSocketConstructor: WebSocket as never,
+      },
+    });
+    const aborted = expect(begun).rejects.toBeInstanceOf(AbortError);
+    const socket = await nextAccepted(count);
+    controller.abort();
+    await aborted;
     await closedByClient(socket);
   });
 });
