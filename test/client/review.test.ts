@@ -159,3 +159,22 @@ describe('sql.begin while its session is still connecting', () => {
     await closedByClient(socket);
   });
 });
+
+describe('pool.listen while its connection is still opening', () => {
+  it('pool.end() closes that connection and rejects the pending listen()', async () => {
+    const count = silent.sockets.length;
+    const pool = new Pool({
+      connectionString: 'postgresql://user:secret@localhost/db',
+      transport: 'websocket',
+      wsProxy: () => `127.0.0.1:${silent.port}/v2`,
+      useSecureWebSocket: false,
+      webSocketConstructor: WebSocket as never,
+    });
+    const listening = pool.listen('review_channel', () => {});
+    const refused = expect(listening).rejects.toBeInstanceOf(ConnectionError);
+    const socket = await nextAccepted(count);
+    await pool.end();
+    await refused;
+    await closedByClient(socket);
+  });
+});
