@@ -279,7 +279,8 @@ export class Client extends EventEmitter {
         parameterStatus: () => {},
         drain: () => this.emit('drain'),
         flow: {
-          pauseReading: () => transport.pause(),
+          // Once ending, a stream that stops reading cannot be waited for (see endOnce).
+          pauseReading: () => (this._ending ? transport.destroy() : transport.pause()),
           resumeReading: () => transport.resume(),
           // Coalesced bytes count too: hand them over first, then wait for the transport.
           writable: () => {
@@ -582,7 +583,10 @@ export class Client extends EventEmitter {
       this.once('end', () => resolve());
       engine.terminate();
       this.writer?.flush();
-      transport.end();
+      // A stream reader that stopped reading (copyTo) left the socket paused: the server, blocked
+      // sending to it, reads neither Terminate nor our close, so the connection is cut instead.
+      if (engine.isReadingPaused) transport.destroy();
+      else transport.end();
     });
     return this.endPromise;
   }

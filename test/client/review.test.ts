@@ -20,6 +20,19 @@ async function connected(transport: (typeof transports)[number]): Promise<Client
 }
 
 describe.each(transports)('review regressions over %s', (transport) => {
+  it('end() settles while a copyTo() reader has stopped reading (the socket is paused)', async () => {
+    const client = await connected(transport);
+    const stream = client.copyTo("copy (select repeat('x', 100) from generate_series(1, 2000000)) to stdout");
+    const failed = expect(stream.done).rejects.toBeInstanceOf(ConnectionError);
+    const reader = stream.getReader();
+    await reader.read();
+    // Wait until the stream's queue is full, so the client has stopped reading the socket.
+    while (stream.bytesReceived < 1024 * 1024) await new Promise((resolve) => setTimeout(resolve, 10));
+    await client.end();
+    await failed;
+    await expect(reader.read()).rejects.toBeInstanceOf(ConnectionError);
+  });
+
   it('refuses a second COPY FROM STDIN in one copyFrom() instead of hanging the connection', async () => {
     const client = await connected(transport);
     await client.query('create temp table copy_twice (a int)');
