@@ -41,6 +41,8 @@ type AnyQueryOptions = HTTPQueryOptions<boolean, boolean>;
 type AnyBeginOptions = BeginOptions<boolean, boolean>;
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Timers take at most 2^31 - 1 ms: above it Node fires them after 1 ms (an instant timeout). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Every column as the server's text, so `processQueryResult` parses it as it parses `/sql` JSON. */
 const rawText: CustomTypesConfig = { getTypeParser: () => (value: string) => value };
@@ -144,9 +146,9 @@ function transactionFunction(
 
 function connectTimeout(value: unknown): number {
   if (value === undefined) return DEFAULT_CONNECT_TIMEOUT_MS;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
     throw new ConfigError(
-      `begin() option connectionTimeoutMillis must be a number > 0, got ${String(value)}`,
+      `begin() option connectionTimeoutMillis must be a number > 0 and <= ${MAX_TIMER_MS}, got ${String(value)}`,
     );
   }
   return value;

@@ -6,7 +6,7 @@ import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Client } from '../../src/client/client.js';
-import { AbortError, ConnectionError, TimeoutError, UsageError } from '../../src/core/errors.js';
+import { AbortError, ConfigError, ConnectionError, TimeoutError, UsageError } from '../../src/core/errors.js';
 import { neon } from '../../src/index.js';
 import { Pool } from '../../src/pool/pool.js';
 import { transports, useTransports } from '../support/transports.js';
@@ -189,5 +189,21 @@ describe('pool.listen while its connection is still opening', () => {
     await pool.end();
     await refused;
     await closedByClient(socket);
+  });
+});
+
+describe('neon() timeouts beyond what a timer can hold', () => {
+  it('are ConfigErrors, not a RangeError or a timeout that fires at once', async () => {
+    // setTimeout and AbortSignal.timeout take at most 2^31 - 1 ms; above it Node fires after 1 ms.
+    const sql = neon('postgresql://user:secret@localhost/db');
+    const tooLong = 2 ** 31;
+    await expect(sql.verifyConnectivity({ timeoutMs: tooLong })).rejects.toBeInstanceOf(ConfigError);
+    await expect(sql.getServerInfo({ timeoutMs: tooLong })).rejects.toBeInstanceOf(ConfigError);
+    await expect(sql.executeQuery('select 1', [], { timeoutMs: tooLong })).rejects.toBeInstanceOf(
+      ConfigError,
+    );
+    await expect(sql.begin(() => 1, { connectionTimeoutMillis: tooLong })).rejects.toBeInstanceOf(
+      ConfigError,
+    );
   });
 });
