@@ -191,7 +191,8 @@ export class Client extends EventEmitter {
     this._connecting = true;
     const timeoutMs = this.config.connectionTimeoutMillis ?? 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const abort = new AbortController();
+    // Every runtime has AbortController; a bare sandbox may not, and then nothing is aborted.
+    const abort = typeof AbortController === 'function' ? new AbortController() : undefined;
     this.connectAbort = abort;
     try {
       const connecting = this.establish(this.speculation());
@@ -200,7 +201,7 @@ export class Client extends EventEmitter {
           timer = setTimeout(() => {
             const error = new TimeoutError(`Connection timed out after ${timeoutMs} ms`);
             this.transport?.destroy(error);
-            abort.abort(error);
+            abort?.abort(error);
             reject(error);
           }, timeoutMs);
         });
