@@ -20,6 +20,15 @@ async function connected(transport: (typeof transports)[number]): Promise<Client
 }
 
 describe.each(transports)('review regressions over %s', (transport) => {
+  it('refuses a cursor types option without getTypeParser, leaving the connection usable', async () => {
+    const client = await connected(transport);
+    client.on('error', () => {});
+    expect(() => client.cursor('select 1', [], { types: {} as never })).toThrow(UsageError);
+    expect(() => client.cursor('select 1', [], { types: 42 as never })).toThrow(UsageError);
+    expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+    await client.end();
+  });
+
   it('end() settles while a copyTo() reader has stopped reading (the socket is paused)', async () => {
     const client = await connected(transport);
     const stream = client.copyTo("copy (select repeat('x', 100) from generate_series(1, 2000000)) to stdout");
