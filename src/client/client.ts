@@ -138,6 +138,8 @@ export class Client extends EventEmitter {
   /** Queries made before `connect()`: pg queues them until the connection is up. */
   private early: Operation[] = [];
   private endPromise: Promise<void> | undefined;
+  /** Aborted when the connect in progress is abandoned (timeout, `end()`) before its transport opened. */
+  private connectAbort: OpenAttempt | undefined;
   private subscriptions: Subscriptions | undefined;
 
   constructor(config?: string | ClientConfig) {
@@ -200,9 +202,11 @@ export class Client extends EventEmitter {
     this._connecting = true;
     const timeoutMs = this.config.connectionTimeoutMillis ?? 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    // Abandons a transport still opening when the timeout fires: without it a WebSocket whose
-    // handshake never completes stays open, and one that completes late would still log in.
+    // Abandons a transport still opening when the timeout fires or `end()` is called: without it
+    // a WebSocket whose handshake never completes stays open, and one that completes late would
+    // still log in. (`OpenAttempt`, not AbortController, which some runtimes lack.)
     const abandon = new OpenAttempt();
+    this.connectAbort = abandon;
     try {
       const connecting = this.establish(this.speculation(), [], abandon);
       if (timeoutMs > 0) {
@@ -229,6 +233,7 @@ export class Client extends EventEmitter {
       throw error;
     } finally {
       this._connecting = false;
+      this.connectAbort = undefined;
       if (timer) clearTimeout(timer);
     }
   }
@@ -294,7 +299,8 @@ export class Client extends EventEmitter {
         parameterStatus: () => {},
         drain: () => this.emit('drain'),
         flow: {
-          pauseReading: () => transport.pause(),
+          // Once ending, a stream that stops reading cannot be waited for (see endOnce).
+          pauseReading: () => (this._ending ? transport.destroy() : transport.pause()),
           resumeReading: () => transport.resume(),
           // Coalesced bytes count too: hand them over first, then wait for the transport.
           writable: () => {
@@ -587,6 +593,8 @@ export class Client extends EventEmitter {
     const transport = this.transport;
     if (!engine || !transport || engine.isClosed) {
       this._ended = true;
+      // A connect still opening its transport: close that socket and reject the connect.
+      this.connectAbort?.abort(new ConnectionError('Connection terminated'));
       this.failEarly(new ConnectionError('Connection terminated'));
       this.endPromise = Promise.resolve();
       return this.endPromise;
@@ -595,7 +603,10 @@ export class Client extends EventEmitter {
       this.once('end', () => resolve());
       engine.terminate();
       this.writer?.flush();
-      transport.end();
+      // A stream reader that stopped reading (copyTo) left the socket paused: the server, blocked
+      // sending to it, reads neither Terminate nor our close, so the connection is cut instead.
+      if (engine.isReadingPaused) transport.destroy();
+      else transport.end();
     });
     return this.endPromise;
   }

@@ -42,6 +42,18 @@ function checkFetchSize(fetchSize: unknown): number {
   return fetchSize;
 }
 
+/**
+ * `types` is first used on the first row, while the connection reads the stream: a bad one found
+ * there would fail the whole connection, not just this cursor. So it is checked here.
+ */
+function checkTypes(types: unknown): void {
+  // null means unset, as `types ?? clientTypes` reads it.
+  if (types === undefined || types === null) return;
+  if (typeof (types as { getTypeParser?: unknown }).getTypeParser !== 'function') {
+    throw new UsageError('cursor() option types must have a getTypeParser function');
+  }
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: rows hold whatever the type parsers return, as in @types/pg
 export class QueryCursor<R extends QueryResultRow | unknown[] = any> implements AsyncIterable<R> {
   private readonly operation: PortalOperation | undefined;
@@ -67,6 +79,7 @@ export class QueryCursor<R extends QueryResultRow | unknown[] = any> implements 
     if (typeof text !== 'string') throw new UsageError('cursor() needs the query text as a string');
     if (values !== undefined && !Array.isArray(values)) throw new UsageError('Query values must be an array');
     const fetchSize = checkFetchSize(options?.fetchSize);
+    checkTypes(options?.types);
     this.whenFinished = new Promise((resolve) => {
       this.markFinished = resolve;
     });

@@ -48,9 +48,20 @@ export function notifyQuery(channel: unknown, payload: unknown): { text: string;
   return { text: 'select pg_notify($1, $2)', values: [channel, payload ?? ''] };
 }
 
+/**
+ * Postgres truncates identifiers to NAMEDATALEN - 1 bytes: a longer channel would be LISTENed
+ * under its truncated name and its notifications (which carry that name) never matched here.
+ */
+const MAX_CHANNEL_BYTES = 63;
+const utf8 = new TextEncoder();
+
 function checkChannel(channel: unknown): asserts channel is string {
   if (typeof channel !== 'string' || channel === '') {
     throw new UsageError('A LISTEN/NOTIFY channel must be a non-empty string');
+  }
+  if (channel.includes('\0')) throw new UsageError('A LISTEN/NOTIFY channel cannot contain a NUL character');
+  if (utf8.encode(channel).byteLength > MAX_CHANNEL_BYTES) {
+    throw new UsageError(`A LISTEN/NOTIFY channel must be at most ${MAX_CHANNEL_BYTES} bytes (UTF-8)`);
   }
 }
 

@@ -22,9 +22,10 @@ import {
   type Transaction,
 } from '../client/transaction.js';
 import { DatabaseError } from '../core/database-error.js';
-import { ConfigError, ConnectionError, UsageError } from '../core/errors.js';
+import { AbortError, ConfigError, ConnectionError, UsageError } from '../core/errors.js';
 import type { Result } from '../core/result.js';
 import type { CustomTypesConfig } from '../core/types.js';
+import { unlessAborted } from '../transport/transport.js';
 import type { NeonContext } from './extensions.js';
 import { templateOnly } from './neon.js';
 import { errorFields, NeonDbError, wrapError } from './neon-db-error.js';
@@ -40,6 +41,8 @@ type AnyQueryOptions = HTTPQueryOptions<boolean, boolean>;
 type AnyBeginOptions = BeginOptions<boolean, boolean>;
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Timers take at most 2^31 - 1 ms: above it Node fires them after 1 ms (an instant timeout). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Every column as the server's text, so `processQueryResult` parses it as it parses `/sql` JSON. */
 const rawText: CustomTypesConfig = { getTypeParser: () => (value: string) => value };
@@ -143,22 +146,34 @@ function transactionFunction(
 
 function connectTimeout(value: unknown): number {
   if (value === undefined) return DEFAULT_CONNECT_TIMEOUT_MS;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
     throw new ConfigError(
-      `begin() option connectionTimeoutMillis must be a number > 0, got ${String(value)}`,
+      `begin() option connectionTimeoutMillis must be a number > 0 and <= ${MAX_TIMER_MS}, got ${String(value)}`,
     );
   }
   return value;
 }
 
-/** The one session of a `begin()` call: connected at the first attempt, kept for the retries. */
-function sessionProvider(client: Client): ConnectionProvider {
+/**
+ * The one session of a `begin()` call: connected at the first attempt, kept for the retries.
+ * The signal stops the wait for the connection too (begin's `finally` then closes the socket),
+ * not only the attempts after it: a hung proxy would otherwise hold an aborted `begin` for the
+ * whole `connectionTimeoutMillis`.
+ */
+function sessionProvider(client: Client, signal: AbortSignal | undefined): ConnectionProvider {
   let connected: Promise<unknown> | undefined;
   return {
     reconnects: false,
     async acquire() {
       connected ??= client.connect();
-      await connected;
+      try {
+        await unlessAborted(signal, connected, () => {});
+      } catch (error) {
+        if (signal?.aborted && error === signal.reason) {
+          throw new AbortError('The transaction was aborted', { cause: signal.reason });
+        }
+        throw error;
+      }
       return { client, release() {} };
     },
   };
@@ -191,7 +206,7 @@ export async function begin<T>(
   client.on('error', () => {});
   try {
     return await runTransaction(
-      sessionProvider(client),
+      sessionProvider(client, request.signal),
       (transaction) => fn(transactionFunction(transaction, request)),
       {
         isolationLevel: request.isolationLevel,

@@ -52,6 +52,9 @@ const serverInfoQuery =
   '(select json_object_agg(name, value) from (select name, current_setting(name, true) as value ' +
   'from unnest($1::text[]) as name) as settings where value is not null)::text';
 
+/** Timers take at most 2^31 - 1 ms: above it Node fires them after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const rawText: CustomTypesConfig = { getTypeParser: () => (value: string) => value };
 
 const neonIsolationLevels: Record<IsolationLevel, NeonIsolationLevel> = {
@@ -79,8 +82,8 @@ function budget(
   signals: (AbortSignal | undefined)[],
 ): Budget {
   const ms = timeoutMs ?? fallback;
-  if (ms !== undefined && (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0)) {
-    throw new ConfigError(`${what} timeoutMs must be a finite number > 0, got ${String(ms)}`);
+  if (ms !== undefined && (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0 || ms > MAX_TIMER_MS)) {
+    throw new ConfigError(`${what} timeoutMs must be a number > 0 and <= ${MAX_TIMER_MS}, got ${String(ms)}`);
   }
   const timer = ms === undefined ? undefined : AbortSignal.timeout(ms);
   const given = signals.filter((signal): signal is AbortSignal => signal !== undefined);

@@ -25,6 +25,8 @@ const MAX_RETRY_MS = 10_000;
 export class PoolListener {
   private readonly subscriptions = new Subscriptions((sql) => this.run(sql));
   private client: Client | undefined;
+  /** The client being connected, so that `end()` can abandon a connect that hangs. */
+  private opening: Client | undefined;
   private connecting: Promise<Client> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryDelay = FIRST_RETRY_MS;
@@ -57,11 +59,14 @@ export class PoolListener {
     // A lost connection is handled on 'end', which follows its 'error'.
     client.on('error', () => {});
     client.on('end', () => this.lost(client));
+    this.opening = client;
     try {
       await client.connect();
     } catch (error) {
       this.connecting = undefined;
       throw error;
+    } finally {
+      this.opening = undefined;
     }
     if (this.ended) {
       await client.end();
@@ -107,6 +112,8 @@ export class PoolListener {
     this.ended = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
+    // A connect still under way (a server that never answers) is abandoned, not waited for.
+    await this.opening?.end().catch(() => {});
     const client = this.client ?? (await this.connecting?.catch(() => undefined));
     this.client = undefined;
     await client?.end().catch(() => {});

@@ -101,6 +101,16 @@ function positiveInteger(
   return value;
 }
 
+/** Timers take at most 2^31 - 1 ms: above it Node fires them after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration for a timer: a positive integer (or 0 when allowed) no longer than a timer holds. */
+function timerMillis(name: string, value: number | undefined, fallback: number, allowZero = false): number {
+  const ms = positiveInteger(name, value, fallback, allowZero);
+  if (ms > MAX_TIMER_MS) throw new ConfigError(`${name} must be at most ${MAX_TIMER_MS} ms, got ${ms}`);
+  return ms;
+}
+
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
   if (!options || options.upstream === undefined) {
     throw new ConfigError('startServer needs an upstream: { upstream: "postgres://localhost:5432" }');
@@ -123,9 +133,9 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
       options.pool?.maxConnectionsPerKey,
       20,
     ),
-    idleTimeoutMillis: positiveInteger('pool.idleTimeoutMillis', options.pool?.idleTimeoutMillis, 60_000),
-    requestTimeoutMillis: positiveInteger('requestTimeoutMillis', options.requestTimeoutMillis, 60_000),
-    webSocketPingMillis: positiveInteger('webSocketPingMillis', options.webSocketPingMillis, 30_000, true),
+    idleTimeoutMillis: timerMillis('pool.idleTimeoutMillis', options.pool?.idleTimeoutMillis, 60_000),
+    requestTimeoutMillis: timerMillis('requestTimeoutMillis', options.requestTimeoutMillis, 60_000),
+    webSocketPingMillis: timerMillis('webSocketPingMillis', options.webSocketPingMillis, 30_000, true),
     allowedHosts: options.allowedHosts ?? [],
     allowedOrigins: options.allowedOrigins ?? [],
     postgresProtocol: options.postgresProtocol ?? true,

@@ -228,7 +228,7 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
    */
   const route = (socket: Socket, secure: boolean): void => {
     socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
-    socket.once('data', (first: Buffer) => {
+    readFirstBytes(socket, (first: Buffer) => {
       socket.setTimeout(0);
       socket.pause();
       const peer = peers.get(socket);
@@ -345,6 +345,22 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       resolve();
     });
   });
+}
+
+/**
+ * The first bytes of a connection, enough to classify them: a startup-phase packet (first byte
+ * 0) is read until its 8-byte header is in, as an SSLRequest may arrive split across segments
+ * (classified on its first half it would be a plain startup, refused by a TLS-only server).
+ */
+function readFirstBytes(socket: Socket, done: (first: Buffer) => void): void {
+  let first: Buffer | undefined;
+  const onData = (chunk: Buffer) => {
+    first = first === undefined ? chunk : Buffer.concat([first, chunk]);
+    if (first[0] === 0 && first.length < 8) return;
+    socket.off('data', onData);
+    done(first);
+  };
+  socket.on('data', onData);
 }
 
 function isEncrypted(socket: Socket): boolean {

@@ -8,35 +8,28 @@ import {
   type TcpTarget,
   type Transport,
   type TransportHandlers,
+  unlessAborted,
   WRITE_BUFFER_BYTES,
 } from './transport.js';
 
 // SSLRequest: length 8, code 80877103.
 const sslRequest = new Uint8Array([0, 0, 0, 8, 4, 210, 22, 47]);
 
-/** `signal`: abandons the TCP connect (a connect timeout): the socket is destroyed, the promise rejects. */
 export async function openTcp(
   target: TcpTarget,
   handlers: TransportHandlers,
+  /** Abandons the opening (connect timeout, `end()`): the socket is destroyed, the call rejects. */
   signal?: OpenSignal,
 ): Promise<Transport> {
   const net = await import('node:net');
-  let socket = await new Promise<import('node:net').Socket>((resolve, reject) => {
-    const s = target.host.startsWith('/')
-      ? net.connect({ path: `${target.host}/.s.PGSQL.${target.port}` })
-      : net.connect({ host: target.host, port: target.port });
-    const onAbort = () => {
-      s.destroy();
-      reject(
-        new ConnectionError(`The connection to ${target.host}:${target.port} was abandoned`, {
-          cause: signal?.reason,
-        }),
-      );
-    };
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) throw signal.reason;
+  const s = target.host.startsWith('/')
+    ? net.connect({ path: `${target.host}/.s.PGSQL.${target.port}` })
+    : net.connect({ host: target.host, port: target.port });
+  // Destroying the TCP socket also ends a TLS session being negotiated over it.
+  const cancel = () => s.destroy();
+  const connected = new Promise<import('node:net').Socket>((resolve, reject) => {
     s.once('connect', () => {
-      signal?.removeEventListener('abort', onAbort);
       s.off('error', reject);
       resolve(s);
     });
@@ -48,11 +41,12 @@ export async function openTcp(
       ),
     );
   });
+  let socket = await unlessAborted(signal, connected, cancel);
   socket.setNoDelay(true);
   if (target.keepAlive) socket.setKeepAlive(true, target.keepAliveInitialDelayMillis ?? 0);
 
   if (target.ssl) {
-    socket = await negotiateTls(socket, target);
+    socket = await unlessAborted(signal, negotiateTls(socket, target), cancel);
   }
 
   let closedError: Error | undefined;

@@ -79,3 +79,25 @@ export class OpenAttempt implements OpenSignal {
     if (index >= 0) this.#listeners.splice(index, 1);
   }
 }
+
+/**
+ * `pending` (a transport being opened), rejected with the signal's reason as soon as `signal`
+ * aborts; `cancel` then closes whatever the opening holds, so an abandoned connect leaves no
+ * socket behind (a handshake that never ends would otherwise keep it open for good).
+ */
+export function unlessAborted<T>(
+  signal: OpenSignal | undefined,
+  pending: Promise<T>,
+  cancel: () => void,
+): Promise<T> {
+  if (!signal) return pending;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      cancel();
+      reject(signal.reason);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -7,7 +7,13 @@
  * Node < 22) the `ws` package, else Cloudflare's `fetch()` upgrade.
  */
 import { ConnectionError } from '../core/errors.js';
-import { type OpenSignal, type Transport, type TransportHandlers, WRITE_BUFFER_BYTES } from './transport.js';
+import {
+  type OpenSignal,
+  type Transport,
+  type TransportHandlers,
+  unlessAborted,
+  WRITE_BUFFER_BYTES,
+} from './transport.js';
 
 /** How often a writer over the limit looks at `bufferedAmount` again (no event reports it). */
 const DRAIN_POLL_MS = 5;
@@ -21,6 +27,8 @@ export interface WebSocketLike {
   /** Only some implementations (the `ws` package): stop and restart reading from the socket. */
   pause?(): void;
   resume?(): void;
+  /** Only some implementations (the `ws` package): close the connection without a handshake. */
+  terminate?(): void;
   send(data: Uint8Array | ArrayBuffer): void;
   close(code?: number, reason?: string): void;
   addEventListener(
@@ -90,20 +98,10 @@ async function openViaFetchUpgrade(url: string): Promise<WebSocketLike | undefin
   return socket;
 }
 
-/**
- * Closes at once where the implementation can: `close()` waits for the peer's close frame (the
- * `ws` package: up to 30 s), so a peer that stopped answering would hold the socket open.
- */
-function drop(ws: WebSocketLike): void {
-  const terminate = (ws as { terminate?: unknown }).terminate;
-  if (typeof terminate === 'function') terminate.call(ws);
-  else ws.close(1000);
-}
-
-/** `signal`: abandons the handshake (a connect timeout): the socket is closed, the promise rejects. */
 export async function openWebSocket(
   target: WebSocketTarget,
   handlers: TransportHandlers,
+  /** Abandons the handshake (connect timeout, `end()`): the socket is closed, the call rejects. */
   signal?: OpenSignal,
 ): Promise<Transport> {
   const url = webSocketUrl(target);
@@ -129,6 +127,10 @@ export async function openWebSocket(
   }
   socket.binaryType = 'arraybuffer';
   const ws = socket;
+  if (signal?.aborted) {
+    ws.close();
+    throw signal.reason;
+  }
 
   // The listeners go on before the handshake ends: `ws` can emit a message in the same tick as
   // 'open' (bytes that came with the upgrade response), before an awaiting caller could attach
@@ -166,24 +168,10 @@ export async function openWebSocket(
     }),
   );
 
-  await new Promise<void>((resolve, reject) => {
+  const handshake = new Promise<void>((resolve, reject) => {
     if (ws.readyState === 1) return resolve();
     let settled = false;
-    const onAbort = () => {
-      if (settled) return;
-      settled = true;
-      drop(ws);
-      reject(
-        new ConnectionError(`The WebSocket handshake with ${redactUrl(url)} was abandoned`, {
-          cause: signal?.reason,
-        }),
-      );
-    };
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
     ws.addEventListener('open', () => {
-      signal?.removeEventListener('abort', onAbort);
-      if (settled) return drop(ws);
       settled = true;
       resolve();
     });
@@ -202,6 +190,9 @@ export async function openWebSocket(
       );
     });
   });
+
+  // Closing a WebSocket that is still connecting fails its handshake: the peer sees the close.
+  await unlessAborted(signal, handshake, () => ws.close());
 
   // A failed handshake rejected above; its queued events are never replayed.
   setTimeout(() => {
@@ -241,7 +232,10 @@ export async function openWebSocket(
     end: () => ws.close(1000),
     destroy: (error) => {
       failure ??= error;
-      drop(ws);
+      // Immediate where the implementation can (`ws`): a close handshake waits for the peer's
+      // Close frame, which a paused socket never reads (ws then cuts it only after 30 s).
+      if (ws.terminate) ws.terminate();
+      else ws.close(1000);
     },
   };
 }

@@ -120,7 +120,13 @@ export class CopyInOperation implements Operation {
   handleMessage(message: BackendMessage): void {
     switch (message.name) {
       case 'copyInResponse':
-        if (this.state !== 'starting') return;
+        if (this.state !== 'starting' || this.outcome.error) {
+          // A second COPY FROM STDIN in the statement string (or one behind a refused COPY TO):
+          // the server waits for its data, so refuse it or the connection hangs for good.
+          this.outcome.fail(new UsageError('copyFrom() runs exactly one COPY … FROM STDIN statement'));
+          this.write!(serialize.copyFail('copyFrom() runs exactly one COPY … FROM STDIN statement'));
+          return;
+        }
         this.state = 'copying';
         this.events.copying();
         return;

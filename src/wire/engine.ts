@@ -156,6 +156,11 @@ export class WireEngine {
     return this.state === 'ready';
   }
 
+  /** A streaming operation stopped reading from the transport (its consumer is full). */
+  get isReadingPaused(): boolean {
+    return this.readingPaused;
+  }
+
   get isClosed(): boolean {
     return this.state === 'closed';
   }

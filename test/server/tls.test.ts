@@ -308,6 +308,19 @@ describe('a server with TLS', () => {
     expect((await received).length).toBe(0);
     expect(t.logs.some((line) => line.includes('data after an SSLRequest'))).toBe(true);
   });
+
+  it('answers S to an SSLRequest that arrives split across TCP segments', async () => {
+    const socket = netConnect({ host: '127.0.0.1', port: t.server.port });
+    socket.setNoDelay(true);
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    const answer = new Promise<Buffer>((resolve) => socket.once('data', resolve));
+    socket.write(sslRequest.subarray(0, 4));
+    // Gives the first half time to arrive on its own (the bug needs it; the answer does not).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.write(sslRequest.subarray(4));
+    expect((await answer).toString('latin1')).toBe('S');
+    socket.destroy();
+  });
 });
 
 describe('a TLS-only server refuses plain clients clearly', () => {
