@@ -28,6 +28,35 @@ const internalModulesExternal: Plugin = {
 };
 
 /**
+ * pg-protocol is bundled into our chunks (its parser and serializer are plain code that only our
+ * engine calls), except `messages.js`: that file defines `DatabaseError`, which must stay the very
+ * class pg users catch (`err instanceof pg.DatabaseError`), so every `require('./messages')` inside
+ * pg-protocol, and our own `DatabaseError` import, reach the installed file through one external
+ * import. Why bundle: in Node, each CommonJS file imported from ESM is resolved, read and lexed
+ * on its own, and pg-protocol's six files were the largest part of `import('edgepg')`.
+ */
+const PG_PROTOCOL_MESSAGES = 'pg-protocol/dist/messages.js';
+const pgProtocolMessagesExternal: Plugin = {
+  name: 'pg-protocol-messages-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/messages$/ }, (args) =>
+      /[\\/]pg-protocol[\\/]dist$/.test(args.resolveDir)
+        ? { path: PG_PROTOCOL_MESSAGES, namespace: 'pg-protocol-messages' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'pg-protocol-messages' }, () => ({
+      contents: `export * from ${JSON.stringify(PG_PROTOCOL_MESSAGES)};`,
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+    build.onResolve({ filter: /^pg-protocol\/dist\/messages(\.js)?$/ }, () => ({
+      path: PG_PROTOCOL_MESSAGES,
+      external: true,
+    }));
+  },
+};
+
+/**
  * One build for every entry, ESM + CJS with `.d.ts`/`.d.cts` types. `keepNames` so class names
  * survive minification in users' bundles (ORMs duck-type on `constructor.name`).
  * Runtime dependencies stay external: `pg-types` in particular must be the same module instance
@@ -56,5 +85,6 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   outDir: 'dist',
-  esbuildPlugins: [internalModulesExternal],
+  noExternal: ['pg-protocol'],
+  esbuildPlugins: [internalModulesExternal, pgProtocolMessagesExternal],
 });
