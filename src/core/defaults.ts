@@ -3,6 +3,7 @@
  * on every parameter serialisation. Kept as one shared object so code that sets
  * `pg.defaults.x = …` works the same with edgepg.
  */
+import { readDateSettingsFrom } from './prepare-value.js';
 import { type CustomTypesConfig, type TypeParser, types } from './types.js';
 
 export interface Defaults {
@@ -85,3 +86,4 @@ Object.defineProperty(values, 'parseInt8', {
 });
 
 export const defaults = values as Defaults;
+readDateSettingsFrom(defaults);

@@ -84,9 +84,8 @@ export class Result<R = any> {
       names[i] = field.name;
       binary[i] = field.format === 'binary';
       template[field.name] = null;
-      parsers[i] = optimizedParser(
-        registry.getTypeParser(field.dataTypeID, (field.format || 'text') as 'text'),
-      );
+      const format = (field.format || 'text') as 'text';
+      parsers[i] = optimizedParser(registry.getTypeParser(field.dataTypeID, format), format);
     }
     if (fields.length) this._parsers = parsers;
     this.#names = names;
