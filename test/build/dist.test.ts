@@ -109,8 +109,20 @@ describe('the built package', () => {
           clearTimeout,
         },
       };
-      runInNewContext(`${code}; globalThis.loaded = [typeof edgepg.neon, typeof Buffer]`, sandbox);
+      runInNewContext(
+        `${code}; globalThis.loaded = [typeof edgepg.neon, typeof Buffer];
+        globalThis.names = [edgepg.NeonDbError.name, new edgepg.NeonDbError('x').name, edgepg.SqlTemplate.name,
+          edgepg.Result?.name, edgepg.Client?.name, edgepg.Pool?.name, edgepg.ConfigError?.name,
+          edgepg.ConfigError && new edgepg.ConfigError('x').name]`,
+        sandbox,
+      );
       expect(sandbox.loaded, entry).toEqual(['function', 'function']);
+      // Class names survive the minifier (ORMs read constructor.name; errors take theirs from it).
+      const expected =
+        entry === 'dist/index.js'
+          ? ['Result', 'Client', 'Pool', 'ConfigError', 'ConfigError']
+          : [undefined, undefined, undefined, undefined, undefined];
+      expect(sandbox.names, entry).toEqual(['NeonDbError', 'NeonDbError', 'SqlTemplate', ...expected]);
       if (entry === 'dist/index.js') {
         // TCP is replaced by a stub that points at WebSocket instead of failing to bundle.
         runInNewContext(
