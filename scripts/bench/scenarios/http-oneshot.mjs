@@ -7,6 +7,7 @@
  * - warm: later queries on the kept-alive connection.
  * The server's own pool to PostgreSQL is warm in both cases (warmed before measuring).
  */
+import { neonHttpDrivers } from '../lib/drivers.mjs';
 import {
   analyze,
   ensure,
@@ -83,14 +84,8 @@ export const scenario = {
     "*Client overhead*: after those, each process sends warm queries straight to the server (no delay proxy) and times each with `process.cpuUsage()` (client CPU, the driver and Node's `fetch`) and wall clock; both drivers hit the same server, so their difference is client-side.",
 
   async run(ctx) {
-    const { available, reasons } = ctx.drivers;
-    const skipped = [];
-    if (!available.localServer) return { tables: [], metrics: {}, skipped: [`all: ${reasons.localServer}`] };
-    const drivers = [];
-    if (available.edgepgHttp) drivers.push({ label: 'edgepg neon()', which: 'edgepg' });
-    else skipped.push(`edgepg neon(): ${reasons.edgepgHttp}`);
-    if (available['@neondatabase/serverless']) drivers.push({ label: 'Neon neon()', which: 'neon' });
-    else skipped.push(`Neon neon(): ${reasons['@neondatabase/serverless']}`);
+    const { drivers, skipped } = neonHttpDrivers(ctx.drivers);
+    if (!ctx.drivers.available.localServer) return { tables: [], metrics: {}, skipped };
 
     const series = {};
     const overhead = {};

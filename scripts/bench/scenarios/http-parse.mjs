@@ -12,6 +12,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { timed } from '../lib/connectors.mjs';
+import { neonHttpDrivers } from '../lib/drivers.mjs';
 import { DECODE_TABLE } from '../lib/env.mjs';
 import { ensure } from '../lib/latency.mjs';
 import { fmt, median, summarize } from '../lib/stats.mjs';
@@ -81,14 +82,8 @@ export const scenario = {
     'Arrays mode is `arrayMode: true`, objects mode the default. Fresh process per driver × mode with `--expose-gc` (a full GC before each query); with `--quick`, one process per driver, both modes.',
 
   async run(ctx) {
-    const { available, reasons } = ctx.drivers;
-    const skipped = [];
-    if (!available.localServer) return { tables: [], metrics: {}, skipped: [`all: ${reasons.localServer}`] };
-    const drivers = [];
-    if (available.edgepgHttp) drivers.push({ label: 'edgepg neon()', which: 'edgepg' });
-    else skipped.push(`edgepg neon(): ${reasons.edgepgHttp}`);
-    if (available['@neondatabase/serverless']) drivers.push({ label: 'Neon neon()', which: 'neon' });
-    else skipped.push(`Neon neon(): ${reasons['@neondatabase/serverless']}`);
+    const { drivers, skipped } = neonHttpDrivers(ctx.drivers);
+    if (!ctx.drivers.available.localServer) return { tables: [], metrics: {}, skipped };
 
     const body = await fetchBody(ctx);
     const bodyFile = join(tmpdir(), `edgepg-bench-http-parse-${process.pid}.json`);

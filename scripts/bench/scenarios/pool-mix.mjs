@@ -152,8 +152,8 @@ export const scenario = {
       return false;
     });
     if (!drivers.some((d) => d.kind === 'edgepg')) return { tables: [], metrics: {}, skipped };
-    // --quick: 2,000 at once per kind, for every driver alike (Neon serialises each connection).
-    const total = ctx.quick ? 2_000 : 10_000;
+    // --quick: 1,000 at once per kind, for every driver alike (Neon serialises each connection).
+    const total = ctx.quick ? 1_000 : 10_000;
     const data = {};
     const passes = ctx.quick ? 1 : 2;
     for (let pass = 0; pass < passes; pass++) {
