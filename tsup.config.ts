@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 /**
  * Source modules that stay separate files, imported through package.json "imports" so that
@@ -94,22 +94,9 @@ const classNamesKept: Plugin = {
  * Runtime dependencies stay external: `pg-types` in particular must be the same module instance
  * the app (and pg code) sees.
  */
-export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    // HTTP only: no wire engine, WebSocket or Pool, so edge bundles stay small.
-    http: 'src/http/index.ts',
-    // Node only: never reached from the edge entries.
-    server: 'src/server/index.ts',
-    // The `edgepg` command (Node only).
-    cli: 'src/cli/bin.ts',
-    'buffer-polyfill': 'src/core/buffer.ts',
-    'transport-tcp': 'src/transport/tcp.ts',
-    'transport-tcp-unavailable': 'src/transport/tcp-unavailable.ts',
-  },
+const shared = {
   format: ['esm', 'cjs'],
   dts: true,
-  clean: true,
   sourcemap: true,
   splitting: true,
   treeshake: false,
@@ -118,4 +105,36 @@ export default defineConfig({
   outDir: 'dist',
   noExternal: ['pg-protocol'],
   esbuildPlugins: [internalModulesExternal, pgProtocolMessagesExternal, classNamesKept],
-});
+} satisfies Options;
+
+/**
+ * Two builds. The library entries share chunks among themselves only: were the server and the
+ * CLI in the same build, code they share with `index` (the engine, the core) would be split into
+ * more chunks, and `import('edgepg')` would load each as one more module. The Node-only server
+ * and CLI carry their own copy of what they use (errors are `instanceof`-safe across copies).
+ */
+export default defineConfig([
+  {
+    ...shared,
+    entry: {
+      index: 'src/index.ts',
+      // HTTP only: no wire engine, WebSocket or Pool, so edge bundles stay small.
+      http: 'src/http/index.ts',
+      'buffer-polyfill': 'src/core/buffer.ts',
+      'transport-tcp': 'src/transport/tcp.ts',
+      'transport-tcp-unavailable': 'src/transport/tcp-unavailable.ts',
+    },
+    clean: true,
+  },
+  {
+    ...shared,
+    entry: {
+      // Node only: never reached from the edge entries.
+      server: 'src/server/index.ts',
+      // The `edgepg` command (Node only).
+      cli: 'src/cli/bin.ts',
+    },
+    // The first build owns dist/; cleaning here would race it.
+    clean: false,
+  },
+]);
