@@ -108,10 +108,11 @@ const shared = {
 } satisfies Options;
 
 /**
- * Two builds. The library entries share chunks among themselves only: were the server and the
- * CLI in the same build, code they share with `index` (the engine, the core) would be split into
- * more chunks, and `import('edgepg')` would load each as one more module. The Node-only server
- * and CLI carry their own copy of what they use (errors are `instanceof`-safe across copies).
+ * Two builds. The library entries share chunks among themselves only: were the server, the CLI
+ * or the TCP transport in the same build, code they share with `index` (the engine, the core, the
+ * errors) would be split into more chunks, and `import('edgepg')` would load each as one more
+ * module (it now loads one chunk). The second build's entries carry their own copy of what they
+ * use (errors are `instanceof`-safe across copies).
  */
 export default defineConfig([
   {
@@ -121,8 +122,6 @@ export default defineConfig([
       // HTTP only: no wire engine, WebSocket or Pool, so edge bundles stay small.
       http: 'src/http/index.ts',
       'buffer-polyfill': 'src/core/buffer.ts',
-      'transport-tcp': 'src/transport/tcp.ts',
-      'transport-tcp-unavailable': 'src/transport/tcp-unavailable.ts',
     },
     clean: true,
   },
@@ -133,6 +132,9 @@ export default defineConfig([
       server: 'src/server/index.ts',
       // The `edgepg` command (Node only).
       cli: 'src/cli/bin.ts',
+      // `#tcp`, loaded on the first TCP connect (or the stub where there is no TCP).
+      'transport-tcp': 'src/transport/tcp.ts',
+      'transport-tcp-unavailable': 'src/transport/tcp-unavailable.ts',
     },
     // The first build owns dist/; cleaning here would race it.
     clean: false,
