@@ -1,6 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 import { pgLibCjsExports, pgLibEntries } from './scripts/pg-lib-build.js';
 
 /**
@@ -29,43 +30,127 @@ const internalModulesExternal: Plugin = {
 };
 
 /**
- * One build for every entry, ESM + CJS with `.d.ts`/`.d.cts` types. `keepNames` so class names
- * survive minification in users' bundles (ORMs duck-type on `constructor.name`).
+ * pg-protocol is bundled into our chunks (its parser and serializer are plain code that only our
+ * engine calls), except `messages.js`: that file defines `DatabaseError`, which must stay the very
+ * class pg users catch (`err instanceof pg.DatabaseError`), so every `require('./messages')` inside
+ * pg-protocol, and our own `DatabaseError` import, reach the installed file through one external
+ * import. Why bundle: in Node, each CommonJS file imported from ESM is resolved, read and lexed
+ * on its own, and pg-protocol's six files were the largest part of `import('edgepg')`.
+ */
+const PG_PROTOCOL_MESSAGES = 'pg-protocol/dist/messages.js';
+const pgProtocolMessagesExternal: Plugin = {
+  name: 'pg-protocol-messages-external',
+  setup(build) {
+    // pg-protocol's own `require("./messages")` reads `.plain`: a copy of the module's exports as
+    // plain data properties. (A bare re-export would read every class through a getter, on
+    // every message parsed: measurable on rows with many columns.)
+    build.onLoad({ filter: /[\\/]pg-protocol[\\/]dist[\\/](index|parser)\.js$/ }, async (args) => ({
+      contents: (await readFile(args.path, 'utf8')).replace(
+        'require("./messages")',
+        'require("./messages").plain',
+      ),
+      loader: 'js',
+    }));
+    build.onResolve({ filter: /^\.\/messages$/ }, (args) =>
+      /[\\/]pg-protocol[\\/]dist$/.test(args.resolveDir)
+        ? { path: PG_PROTOCOL_MESSAGES, namespace: 'pg-protocol-messages' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'pg-protocol-messages' }, () => ({
+      contents: `import * as messages from ${JSON.stringify(PG_PROTOCOL_MESSAGES)}; export const plain = { ...messages };`,
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+    build.onResolve({ filter: /^pg-protocol\/dist\/messages(\.js)?$/ }, () => ({
+      path: PG_PROTOCOL_MESSAGES,
+      external: true,
+    }));
+  },
+};
+
+/**
+ * Class names survive minification in users' bundles (ORMs duck-type on `constructor.name`, and
+ * our errors take their `name` from their class): each top-level class of our sources gets its
+ * name set explicitly after the module body. This replaces esbuild's `keepNames`, which wraps
+ * every function too (400+ `__name` calls, ~2.5 KB of the minified+gzipped bundle).
+ */
+const classNamesKept: Plugin = {
+  name: 'class-names-kept',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const names = [...source.matchAll(/^(?:export )?(?:abstract )?class (\w+)/gm)].map((m) => m[1]);
+      if (names.length === 0) return undefined;
+      const kept = names.map(
+        (name) => `Object.defineProperty(${name}, 'name', { value: '${name}', configurable: true });`,
+      );
+      return { contents: `${source}\n${kept.join('\n')}\n`, loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * One build for every entry, ESM + CJS with `.d.ts`/`.d.cts` types. Class names are kept by
+ * `classNamesKept` (above) rather than `keepNames`.
  * Runtime dependencies stay external: `pg-types` in particular must be the same module instance
  * the app (and pg code) sees.
  */
-const entry = {
-  index: 'src/index.ts',
-  // HTTP only: no wire engine, WebSocket or Pool, so edge bundles stay small.
-  http: 'src/http/index.ts',
-  // Node only: never reached from the edge entries.
-  server: 'src/server/index.ts',
-  // The `edgepg` command (Node only).
-  cli: 'src/cli/bin.ts',
-  'buffer-polyfill': 'src/core/buffer.ts',
-  'transport-tcp': 'src/transport/tcp.ts',
-  'transport-tcp-unavailable': 'src/transport/tcp-unavailable.ts',
-  // node-postgres's module shape alone, for bundler aliases.
-  pg: 'src/pg/index.ts',
-};
-
-export default defineConfig({
-  // Plus the `pg/lib/*` deep paths pg's add-ons import; their types are the hand-written types/lib/*.
-  entry: { ...entry, ...pgLibEntries },
+const shared = {
   format: ['esm', 'cjs'],
-  dts: { entry },
-  plugins: [pgLibCjsExports],
-  // Neon's `_bundleExt` (src/pg/bundle-ext.ts): which build a copy is.
-  esbuildOptions(options, { format }) {
-    options.define = { ...options.define, __EDGEPG_BUNDLE_EXT__: format === 'cjs' ? '"js"' : '"mjs"' };
-  },
-  clean: true,
+  dts: true,
   sourcemap: true,
-  keepNames: true,
   splitting: true,
   treeshake: false,
   target: 'es2022',
   platform: 'neutral',
   outDir: 'dist',
-  esbuildPlugins: [internalModulesExternal],
-});
+  noExternal: ['pg-protocol'],
+  esbuildPlugins: [internalModulesExternal, pgProtocolMessagesExternal, classNamesKept],
+  // Neon's `_bundleExt` (src/pg/bundle-ext.ts): which build a copy is.
+  esbuildOptions(options, { format }) {
+    options.define = { ...options.define, __EDGEPG_BUNDLE_EXT__: format === 'cjs' ? '"js"' : '"mjs"' };
+  },
+} satisfies Options;
+
+/** The library entries with generated declarations (the `lib/*` deep paths have hand-written ones). */
+const libraryEntries = {
+  index: 'src/index.ts',
+  // HTTP only: no wire engine, WebSocket or Pool, so edge bundles stay small.
+  http: 'src/http/index.ts',
+  'buffer-polyfill': 'src/core/buffer.ts',
+  // node-postgres's module shape alone, for bundler aliases: the same classes as `index`.
+  pg: 'src/pg/index.ts',
+};
+
+/**
+ * Two builds. The library entries share chunks among themselves only: were the server, the CLI
+ * or the TCP transport in the same build, code they share with `index` (the engine, the core, the
+ * errors) would be split into more chunks, and `import('edgepg')` would load each as one more
+ * module (it now loads one chunk). The second build's entries carry their own copy of what they
+ * use (errors are `instanceof`-safe across copies).
+ */
+export default defineConfig([
+  {
+    ...shared,
+    // Plus the `pg/lib/*` deep paths pg's add-ons import (types: the hand-written types/lib/*);
+    // in this build so that `pg/lib/result` is the very `Result` class of the main entry.
+    entry: { ...libraryEntries, ...pgLibEntries },
+    dts: { entry: libraryEntries },
+    plugins: [pgLibCjsExports],
+    clean: true,
+  },
+  {
+    ...shared,
+    entry: {
+      // Node only: never reached from the edge entries.
+      server: 'src/server/index.ts',
+      // The `edgepg` command (Node only).
+      cli: 'src/cli/bin.ts',
+      // `#tcp`, loaded on the first TCP connect (or the stub where there is no TCP).
+      'transport-tcp': 'src/transport/tcp.ts',
+      'transport-tcp-unavailable': 'src/transport/tcp-unavailable.ts',
+    },
+    // The first build owns dist/; cleaning here would race it.
+    clean: false,
+  },
+]);

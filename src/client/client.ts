@@ -15,7 +15,6 @@ import { escapeIdentifier, escapeLiteral } from '../core/escape.js';
 import { type NeonConfigPerClient, neonConfig } from '../core/neon-config.js';
 import type { QueryResultRow, Result } from '../core/result.js';
 import { type CustomTypesConfig, type TypeFormat, TypeOverrides, type TypeParser } from '../core/types.js';
-import { openTcp } from '../transport/tcp.js';
 import {
   OpenAttempt,
   type OpenSignal,
@@ -372,7 +371,8 @@ export class Client extends EventEmitter {
         signal,
       );
     }
-    return openTcp(this.tcpTarget(), handlers, signal);
+    // Loaded on first use: `import('edgepg')` then does not resolve and load the TCP module.
+    return import('../transport/tcp.js').then(({ openTcp }) => openTcp(this.tcpTarget(), handlers, signal));
   }
 
   private tcpTarget(): TcpTarget {

@@ -16,7 +16,7 @@ type AnyParser = TypeParser<any, any>;
 const registry = types as unknown as { getTypeParser(oid: number, format?: string): AnyParser };
 
 /** postgres-date's parser, registered by pg-types for date, timestamp and timestamptz. */
-const parseDate: AnyParser = registry.getTypeParser(1184, 'text');
+const parseDate: AnyParser = /* @__PURE__ */ registry.getTypeParser(1184, 'text');
 
 const ZERO = 48;
 
@@ -55,19 +55,26 @@ export function fastParseDate(s: string): unknown {
   const hour = digits(s, 11, 2);
   const minute = digits(s, 14, 2);
   const second = digits(s, 17, 2);
-  if (year < 100 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return parseDate(s);
+  // `digits` gives -1 for a non-digit, and an OR of small integers is negative iff one of them is.
+  if (year < 100 || (month | day | hour | minute | second) < 0) return parseDate(s);
 
   let pos = 19;
   let ms = 0;
   if (s.charCodeAt(pos) === 46 /* . */) {
     let end = pos + 1;
+    let fraction = 0;
+    let scale = 1;
     while (end < length) {
-      const c = s.charCodeAt(end);
-      if (c < ZERO || c > ZERO + 9) break;
+      const c = s.charCodeAt(end) - ZERO;
+      if (c < 0 || c > 9) break;
+      fraction = fraction * 10 + c;
+      scale *= 10;
       end++;
     }
-    if (end === pos + 1) return parseDate(s);
-    ms = 1000 * Number.parseFloat(s.slice(pos, end));
+    if (scale === 1) return parseDate(s);
+    // `fraction / scale` is the correctly rounded value of the digits, as parseFloat's is, while
+    // both are exact doubles (up to 15 digits); longer fractions go through parseFloat.
+    ms = 1000 * (scale <= 1e15 ? fraction / scale : Number.parseFloat(s.slice(pos, end)));
     pos = end;
   }
   if (pos === length) return new Date(year, month - 1, day, hour, minute, second, ms);
@@ -86,14 +93,14 @@ export function fastParseDate(s: string): unknown {
   } else if (rest !== 2) {
     return parseDate(s);
   }
-  if (offsetHours < 0 || offsetMinutes < 0 || offsetSecs < 0) return parseDate(s);
+  if ((offsetHours | offsetMinutes | offsetSecs) < 0) return parseDate(s);
   const offsetSeconds = offsetHours * 3600 + offsetMinutes * 60 + offsetSecs;
   const offsetMs = (sign === 45 ? -offsetSeconds : offsetSeconds) * 1000;
   return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMs);
 }
 
 /** pg-types' int2[]/int4[] parser (postgres-array with `parseInt(entry, 10)`, NULL kept). */
-const parseIntegerArray: AnyParser = registry.getTypeParser(1007, 'text');
+const parseIntegerArray: AnyParser = /* @__PURE__ */ registry.getTypeParser(1007, 'text');
 
 /**
  * A flat array of plain integers, `{1,-2,3}`, is split directly; anything else (NULLs, nested
@@ -128,9 +135,38 @@ export function fastParseIntegerArray(s: string): unknown {
   return out;
 }
 
-/** The parser to run for a column: a faster equivalent of pg-types' own, or the parser itself. */
-export function optimizedParser(parser: AnyParser): AnyParser {
-  if (parser === parseDate) return fastParseDate;
+/** pg-types' fallback for every type it has no parser for (text, varchar, numeric…): `String(v)`. */
+const noParse: AnyParser = /* @__PURE__ */ registry.getTypeParser(-1, 'text');
+
+/** Text values arrive as strings, which `String` returns unchanged: skip the call. */
+export function fastNoParse(value: unknown): unknown {
+  return typeof value === 'string' ? value : noParse(value);
+}
+
+/** pg-types' int8 parser: its `/^\d+$/` test picks between two equal strings when given a string. */
+const parseBigInteger: AnyParser = /* @__PURE__ */ registry.getTypeParser(20, 'text');
+
+export function fastParseBigInteger(value: unknown): unknown {
+  return typeof value === 'string' ? value : parseBigInteger(value);
+}
+
+/**
+ * The parser to run for a column: a faster equivalent of pg-types' own, or the parser itself.
+ * Only text-format columns are replaced: binary ones hand bytes to their parser.
+ */
+export function optimizedParser(parser: AnyParser, format = 'text'): AnyParser {
+  if (format !== 'text') return parser;
   if (parser === parseIntegerArray) return fastParseIntegerArray;
+  return optimizedScalarParser(parser);
+}
+
+/**
+ * `optimizedParser` for text columns without the array parser: what the HTTP path uses, where
+ * every byte of bundle counts (bundlers drop the rest of this module, its constants are pure).
+ */
+export function optimizedScalarParser(parser: AnyParser): AnyParser {
+  if (parser === noParse) return fastNoParse;
+  if (parser === parseBigInteger) return fastParseBigInteger;
+  if (parser === parseDate) return fastParseDate;
   return parser;
 }

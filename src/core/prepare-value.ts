@@ -16,8 +16,18 @@
  * cyclic array or object) we throw a `ParameterError` that says which value was wrong instead.
  */
 import './buffer.js';
-import { defaults } from './defaults.js';
 import { ParameterError } from './errors.js';
+
+/**
+ * Where `parseInputDatesAsUTC` is read: pg's `defaults` object, which registers itself here when
+ * core/defaults.ts loads. Only code that can reach `defaults` can set the flag, so the HTTP-only
+ * entry (which does not export it) leaves that module, and its bytes, out.
+ */
+let dateSettings: { readonly parseInputDatesAsUTC: boolean } = { parseInputDatesAsUTC: false };
+
+export function readDateSettingsFrom(settings: { readonly parseInputDatesAsUTC: boolean }): void {
+  dateSettings = settings;
+}
 
 /** What a parameter becomes on the wire: text, bytes, or NULL. */
 export type PreparedValue = string | Buffer | null;
@@ -50,7 +60,7 @@ function prepare(value: unknown, seen: unknown[] | undefined): PreparedValue {
     if (Number.isNaN(value.getTime())) {
       throw new ParameterError('Cannot send an invalid Date as a query parameter');
     }
-    return defaults.parseInputDatesAsUTC ? dateToStringUTC(value) : dateToString(value);
+    return dateSettings.parseInputDatesAsUTC ? dateToStringUTC(value) : dateToString(value);
   }
   if (Array.isArray(value)) return arrayLiteral(value, []);
   return prepareObject(value as object, seen);

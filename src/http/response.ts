@@ -6,9 +6,15 @@
  * no `types` are given), so values equal pg's over TCP.
  *
  * Memory: the body text is released as soon as it is parsed (it never outlives `parseBody`), and
- * rows are converted in place: an array-mode row is overwritten cell by cell, an object-mode row
- * replaces its raw array in the rows array, so raw and parsed rows are never both held whole.
+ * each parsed row replaces its raw array in the rows array, so raw and parsed rows are never both
+ * held whole. Rows are replaced rather than overwritten cell by cell: the raw arrays are usually
+ * old-generation objects by then, and storing fresh values (dates, numbers) into them makes every
+ * cell an old-to-new reference for the garbage collector to track (arrays mode ran at less than
+ * half the speed of objects mode that way).
+ *
+ * A column whose parser is still pg-types' own runs a faster equivalent (core/fast-parsers.ts).
  */
+import { fastNoParse, fastParseBigInteger, optimizedScalarParser } from '../core/fast-parsers.js';
 import type { FieldDef } from '../core/result.js';
 import { type CustomTypesConfig, TypeOverrides, type TypeParser } from '../core/types.js';
 import { errorFields, NeonDbError, wrapError } from './neon-db-error.js';
@@ -44,54 +50,63 @@ export function processQueryResult(
   }
   const overrides = new TypeOverrides(types);
   const { fields, rows } = raw;
-  const parsers: TypeParser[] = new Array(fields.length);
-  for (let i = 0; i < fields.length; i++) parsers[i] = overrides.getTypeParser(fields[i].dataTypeID);
+  const parsers: TypeParser[] = fields.map((field) => overrides.getTypeParser(field.dataTypeID));
+  const fast = parsers.map(optimizedScalarParser);
+  // Columns whose parser returns a string argument unchanged (text, numeric, int8, …): no call.
+  const keep = fast.map((parser) => parser === fastNoParse || parser === fastParseBigInteger);
   // Neon: `arrayMode === true` gives arrays; anything else, objects.
-  if (arrayMode === true) parseArrayRows(rows, parsers);
-  else parseObjectRows(rows, parsers, fields);
+  if (arrayMode === true) parseArrayRows(rows, fast, keep);
+  else parseObjectRows(rows, fast, keep, fields);
   if (!fullResults) return rows;
   raw.viaNeonFetch = true;
   raw.rowAsArray = arrayMode;
-  raw.rows = rows;
   raw._parsers = parsers;
   raw._types = overrides;
   if (timings) raw.timings = timings;
   return raw;
 }
 
-function parseArrayRows(rows: unknown[][], parsers: TypeParser[]): void {
+function parseArrayRows(rows: unknown[][], parsers: TypeParser[], keep: boolean[]): void {
   for (let r = 0; r < rows.length; r++) {
-    const row = rows[r];
-    for (let i = 0; i < row.length; i++) {
-      const value = row[i];
-      if (value !== null) row[i] = parsers[i](value as string);
+    const cells = rows[r];
+    const length = cells.length;
+    const row = new Array(length);
+    for (let i = 0; i < length; i++) {
+      const value = cells[i];
+      row[i] = value === null || (keep[i] && typeof value === 'string') ? value : parsers[i](value as string);
     }
+    rows[r] = row;
   }
 }
 
 /**
  * Object rows with `Object.fromEntries` semantics (Neon's): keys in column order, a repeated name
- * keeps its first position and its last value. Rows are cloned from a template so they all share
- * one shape; a `__proto__` column (which assignment would not create) takes the generic path.
+ * keeps its first position and its last value, `__proto__` is an own key like any other. Rows
+ * are cloned from a template (keys defined, not assigned) so they all share one shape.
  */
-function parseObjectRows(rows: unknown[][], parsers: TypeParser[], fields: FieldDef[]): void {
+function parseObjectRows(
+  rows: unknown[][],
+  parsers: TypeParser[],
+  keep: boolean[],
+  fields: FieldDef[],
+): void {
   const names = fields.map((field) => field.name);
-  if (names.includes('__proto__')) {
-    for (let r = 0; r < rows.length; r++) {
-      rows[r] = Object.fromEntries(
-        rows[r].map((value, i) => [names[i], value === null ? null : parsers[i](value as string)]),
-      ) as unknown as unknown[];
-    }
-    return;
-  }
   const template: Record<string, unknown> = {};
-  for (const name of names) template[name] = null;
+  for (const name of names) {
+    Object.defineProperty(template, name, {
+      value: null,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
   for (let r = 0; r < rows.length; r++) {
     const cells = rows[r];
     const row: Record<string, unknown> = { ...template };
     for (let i = 0; i < cells.length; i++) {
       const value = cells[i];
-      row[names[i]] = value === null ? null : parsers[i](value as string);
+      row[names[i]] =
+        value === null || (keep[i] && typeof value === 'string') ? value : parsers[i](value as string);
     }
     rows[r] = row as unknown as unknown[];
   }

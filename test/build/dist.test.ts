@@ -150,8 +150,29 @@ describe('the built package', () => {
       };
       // edgepg/pg has no neon(): check its default export (pg's object) instead.
       const probe = entry === 'dist/pg.js' ? 'edgepg.default.Pool' : 'edgepg.neon';
-      runInNewContext(`${code}; globalThis.loaded = [typeof ${probe}, typeof Buffer]`, sandbox);
+      const names =
+        entry === 'dist/pg.js'
+          ? '[ns.default.Pool.name, ns.default.Client.name, ns.default.Result.name]'
+          : `[ns.NeonDbError.name, new ns.NeonDbError('x').name, ns.SqlTemplate.name, ns.Result?.name,
+             ns.Client?.name, ns.Pool?.name, ns.ConfigError?.name, ns.ConfigError && new ns.ConfigError('x').name]`;
+      runInNewContext(
+        `${code}; globalThis.loaded = [typeof ${probe}, typeof Buffer];
+        const ns = edgepg; globalThis.names = ${names};`,
+        sandbox,
+      );
       expect(sandbox.loaded, entry).toEqual(['function', 'function']);
+      // Class names survive the minifier (ORMs read constructor.name; errors take theirs from it).
+      if (entry === 'dist/pg.js') {
+        // (DatabaseError is pg-protocol's own class, external to our build: its name is the
+        // user's minifier's business, as with pg itself.)
+        expect(sandbox.names, entry).toEqual(['Pool', 'Client', 'Result']);
+      } else {
+        const expected =
+          entry === 'dist/index.js'
+            ? ['Result', 'Client', 'Pool', 'ConfigError', 'ConfigError']
+            : [undefined, undefined, undefined, undefined, undefined];
+        expect(sandbox.names, entry).toEqual(['NeonDbError', 'NeonDbError', 'SqlTemplate', ...expected]);
+      }
       if (entry === 'dist/index.js') {
         // TCP is replaced by a stub that points at WebSocket instead of failing to bundle.
         runInNewContext(

@@ -5,7 +5,13 @@
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fastParseDate, fastParseIntegerArray, optimizedParser } from '../../src/core/fast-parsers.js';
+import {
+  fastNoParse,
+  fastParseBigInteger,
+  fastParseDate,
+  fastParseIntegerArray,
+  optimizedParser,
+} from '../../src/core/fast-parsers.js';
 import { types } from '../../src/core/types.js';
 
 const parseDate = createRequire(import.meta.url)('postgres-date') as (s: string) => unknown;
@@ -91,6 +97,20 @@ describe('fastParseDate equals postgres-date', () => {
     );
   });
 
+  it('on every fraction of up to 4 digits and random longer ones (the milliseconds arithmetic)', () => {
+    for (let digits = 1; digits <= 4; digits++) {
+      for (let f = 0; f < 10 ** digits; f++)
+        same(`2024-03-05 10:11:12.${String(f).padStart(digits, '0')}+00`);
+    }
+    for (const f of ['1234567890123456', '99999999999999999999', '000000000000000001', '5'.repeat(40)]) {
+      same(`2024-03-05 10:11:12.${f}`);
+    }
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{5,22}$/), (f) => same(`1999-12-31 23:59:59.${f}-08`)),
+      { numRuns: 20000 },
+    );
+  });
+
   it('int arrays: fastParseIntegerArray equals pg-types on edge cases and random arrays', () => {
     const original = types.getTypeParser(1007 as never, 'text') as (s: string) => unknown;
     for (const s of [
@@ -137,7 +157,33 @@ describe('fastParseDate equals postgres-date', () => {
     for (const oid of [1005, 1007]) {
       expect(optimizedParser(types.getTypeParser(oid as never, 'text'))).toBe(fastParseIntegerArray);
     }
+    // text, varchar, numeric, … (no pg-types parser) and int8.
+    for (const oid of [25, 1043, 1700]) {
+      expect(optimizedParser(types.getTypeParser(oid as never, 'text'))).toBe(fastNoParse);
+    }
+    expect(optimizedParser(types.getTypeParser(20 as never, 'text'))).toBe(fastParseBigInteger);
+    // Binary columns hand bytes to the parser: pg-types' own runs.
+    const binaryNoParse = types.getTypeParser(25 as never, 'binary');
+    expect(optimizedParser(binaryNoParse, 'binary')).toBe(binaryNoParse);
+    expect(optimizedParser(types.getTypeParser(1184 as never, 'text'), 'binary')).not.toBe(fastParseDate);
     const custom = (v: string) => v;
     expect(optimizedParser(custom)).toBe(custom);
+  });
+
+  it('text and int8: the pass-through equals pg-types on strings and on any other value', () => {
+    const noParse = types.getTypeParser(25 as never, 'text') as (v: unknown) => unknown;
+    const int8 = types.getTypeParser(20 as never, 'text') as (v: unknown) => unknown;
+    const odd = ['', ' 1', '-9223372036854775808', '12a', 'ü', 0, 12, -3.5, true, [1], { a: 1 }];
+    for (const value of odd) {
+      expect(fastNoParse(value)).toStrictEqual(noParse(value));
+      expect(fastParseBigInteger(value)).toStrictEqual(int8(value));
+    }
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.bigInt().map(String), fc.integer()), (value) => {
+        expect(fastNoParse(value)).toStrictEqual(noParse(value));
+        expect(fastParseBigInteger(value)).toStrictEqual(int8(value));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -81,6 +81,28 @@ describe('Result equals pg Result', () => {
     }
   });
 
+  it('builds rows like pg for awkward column names (__proto__, integer-like, constructor, repeats)', () => {
+    const fields = [
+      field('z', 25),
+      field('__proto__', 25),
+      field('2', 23),
+      field('constructor', 25),
+      field('1', 25),
+      field('__proto__', 23),
+      field('toString', 16),
+    ];
+    const raw = ['a', 'b', '2', 'c', 'd', '7', 't'];
+    const ours = new Result();
+    const theirs = new PgResult();
+    ours.addFields(fields);
+    theirs.addFields(fields);
+    const a = ours.parseRow(raw);
+    const b = theirs.parseRow(raw) as object;
+    expect(Object.keys(a)).toEqual(Object.keys(b));
+    expect(Object.getPrototypeOf(a)).toBe(Object.getPrototypeOf(b));
+    expect(Object.getOwnPropertyDescriptors(a)).toEqual(Object.getOwnPropertyDescriptors(b));
+  });
+
   it('uses per-result types ahead of the global registry', () => {
     const overrides = new TypeOverrides();
     overrides.setTypeParser(23, (v) => `int:${v}`);

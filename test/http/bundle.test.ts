@@ -67,10 +67,12 @@ describe('the edgepg/http bundle', () => {
   it('stays within its size budget (min+gzip, without the Buffer polyfill)', async () => {
     const whole = await bundle();
     const ours = await bundle(['pg-types']);
-    // Measured 10.8 KB and 6.4 KB when written (pg-types is 4.7 KB of the first); 11.2 KB with the
-    // health checks' lazy loaders and begin's stub (issue #10), so the growth alarm moved with them.
-    expect(whole.gzip).toBeLessThanOrEqual(11_300);
-    expect(ours.gzip).toBeLessThanOrEqual(6_700);
+    // A growth alarm, not the goal (the bench reports the 8 KB goal as a miss). Measured 10.8 KB and
+    // 6.4 KB when written (pg-types is 4.7 KB of the first); 11.43 KB once the health checks' lazy
+    // loaders, begin's stub, the realm-wide neonConfig and the permission-safe env reads came in
+    // (each a feature of its own), so the alarm sits just above that.
+    expect(whole.gzip).toBeLessThanOrEqual(11_500);
+    expect(ours.gzip).toBeLessThanOrEqual(7_000); // 6.93 KB measured with the same features
   });
 });
 

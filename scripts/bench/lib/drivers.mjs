@@ -140,3 +140,18 @@ export async function resolveDrivers() {
   };
   return { paths, available, reasons, versions, notes };
 }
+
+/**
+ * The two `neon()` drivers the HTTP scenarios compare, against edgepg's local server: returns
+ * `{ drivers: [{ label, which }], skipped }`, or `drivers: []` when there is no local server.
+ */
+export function neonHttpDrivers({ available, reasons }) {
+  if (!available.localServer) return { drivers: [], skipped: [`all: ${reasons.localServer}`] };
+  const drivers = [];
+  const skipped = [];
+  if (available.edgepgHttp) drivers.push({ label: 'edgepg neon()', which: 'edgepg' });
+  else skipped.push(`edgepg neon(): ${reasons.edgepgHttp}`);
+  if (available['@neondatabase/serverless']) drivers.push({ label: 'Neon neon()', which: 'neon' });
+  else skipped.push(`Neon neon(): ${reasons['@neondatabase/serverless']}`);
+  return { drivers, skipped };
+}

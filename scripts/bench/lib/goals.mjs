@@ -2,12 +2,12 @@
  * The goals of issues #4 and #9, each judged against numbers from this run only. A goal whose
  * scenario did not run, or whose driver is missing, says so instead of guessing.
  *
- * A goal: { goal, target, scenario, judge(metrics, ctx) → { status: 'PASS'|'MISS'|'SKIP', measured } }
+ * A goal: { goal, target, scenario, judge(metrics, ctx) → { status: 'HIT'|'MISS'|'SKIP', measured } }
  * where `metrics` are the scenario's own metrics.
  */
 import { fmt } from './stats.mjs';
 
-const pass = (ok, measured) => ({ status: ok ? 'PASS' : 'MISS', measured });
+const pass = (ok, measured) => ({ status: ok ? 'HIT' : 'MISS', measured });
 const skip = (why) => ({ status: 'SKIP', measured: why });
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : undefined);
 const count = (c) => (c ? `${c.rounded} RTT (${c.exact.toFixed(2)}${c.noisy ? ', ⚠ noisy' : ''})` : '—');
@@ -165,6 +165,26 @@ export const GOALS = [
     },
   },
   {
+    goal: 'WS cold connect + first query with SCRAM (ws relay, each with its defaults; Neon pipelineConnect false) — Neon wall time ÷ edgepg wall time, and RTT counts',
+    target: '≥ 10× faster and edgepg ≤ Neon RTT',
+    scenario: 'ws-connect',
+    judge: (m, ctx) => {
+      const scram = ctx.results?.['scram-cpu']?.metrics ?? {};
+      const ours = scram['edgepg (ws) pipelineConnect:false'];
+      const neon = scram['Neon Client (ws) pipelineConnect:false'];
+      if (!ours || !neon) return skip('scram-cpu scenario: edgepg (ws) or Neon not measured');
+      const r = ratio(neon.scramWall, ours.scramWall);
+      const a = m['relay|edgepg|scram']?.count;
+      const auto = m["relay|edgepg pipelineConnect:'auto' first|scram"]?.count;
+      const b = m['relay|Neon Client pipelineConnect:false|scram']?.count;
+      const rttOk = !a || !b || (a.rounded <= b.rounded && (!auto || auto.rounded <= b.rounded));
+      return pass(
+        r >= 10 && rttOk,
+        `${times(r)} wall at 0 added delay (Neon ${fmt(neon.scramWall)} ms vs edgepg ${fmt(ours.scramWall)} ms; CPU ${times(ratio(neon.scramCpu, ours.scramCpu))}); RTT: edgepg ${a ? a.rounded : '—'} (default), ${auto ? auto.rounded : '—'} ('auto' first) vs Neon ${b ? b.rounded : '—'}`,
+      );
+    },
+  },
+  {
     goal: 'Pool of 4, 10k in flight over TCP — edgepg Pool vs postgres.js',
     target: '≥ 1.0×',
     scenario: 'pool',
@@ -175,6 +195,63 @@ export const GOALS = [
       const r = ratio(ours, theirs);
       if (r === undefined) return skip('postgres.js not measured');
       return pass(r >= 1.0, `${times(r)} (edgepg ${fmt(ours)} q/s vs postgres.js ${fmt(theirs)} q/s)`);
+    },
+  },
+  {
+    goal: "Pool of 4, 10k in flight, postgres-benchmarks' four queries (mix) over TCP — edgepg Pool vs postgres.js",
+    target: '≥ 1.0×',
+    scenario: 'pool-mix',
+    judge: (m) => {
+      const ours = m['edgepg Pool'];
+      const theirs = m['postgres.js max:4'];
+      if (!ours) return skip('edgepg Pool not measured');
+      if (!theirs) return skip('postgres.js not measured');
+      const r = ratio(ours.mix, theirs.mix);
+      const kinds = ['select', 'select_arg', 'select_args', 'select_where']
+        .map((k) => `${k} ${times(ratio(ours[k], theirs[k]))}`)
+        .join(', ');
+      const others = [
+        ['pg Pool', m['pg Pool max:4']],
+        ['edgepg Pool (ws)', m['edgepg Pool (ws)']],
+        ['Neon Pool (ws)', m['Neon Pool max:4 (ws)']],
+      ]
+        .filter(([, v]) => v)
+        .map(([name, v]) => `${name} ${fmt(v.mix)}`)
+        .join(', ');
+      return pass(
+        r >= 1.0,
+        `${times(r)} (edgepg ${fmt(ours.mix)} q/s vs postgres.js ${fmt(theirs.mix)}; per query: ${kinds}; also ${others} q/s)`,
+      );
+    },
+  },
+  {
+    goal: 'Parse a ~9 MB neon() HTTP result, arrays mode — edgepg vs Neon rows/s',
+    target: '≥ 1.2×',
+    scenario: 'http-parse',
+    judge: (m) => {
+      const ours = m['edgepg neon()|arrays']?.rowsPerS;
+      const theirs = m['Neon neon()|arrays']?.rowsPerS;
+      const r = ratio(ours, theirs);
+      if (r === undefined) return skip('edgepg or Neon not measured');
+      const objects = ratio(m['edgepg neon()|objects']?.rowsPerS, m['Neon neon()|objects']?.rowsPerS);
+      return pass(
+        r >= 1.2,
+        `${times(r)} (edgepg ${fmt(ours)} rows/s vs Neon ${fmt(theirs)}; objects mode ${times(objects)})`,
+      );
+    },
+  },
+  {
+    goal: 'Warm `SELECT` over HTTP in Node, same local server — edgepg neon() client CPU per query vs Neon neon()',
+    target: '≤ Neon',
+    scenario: 'http-oneshot',
+    judge: (m) => {
+      const ours = m['edgepg neon()|overhead'];
+      const theirs = m['Neon neon()|overhead'];
+      if (!ours || !theirs) return skip('edgepg or Neon not measured');
+      return pass(
+        ours.cpuP50 <= theirs.cpuP50,
+        `${fmt(ours.cpuP50 * 1000)} µs vs ${fmt(theirs.cpuP50 * 1000)} µs CPU (wall p50 ${fmt(ours.wallP50)} vs ${fmt(theirs.wallP50)} ms)`,
+      );
     },
   },
   {
@@ -224,7 +301,7 @@ export function judgeGoals(results, ctx) {
     else if (result.error) verdict = { status: 'ERROR', measured: `scenario \`${g.scenario}\` failed` };
     else {
       try {
-        verdict = g.judge(result.metrics ?? {}, ctx);
+        verdict = g.judge(result.metrics ?? {}, { ...ctx, results });
       } catch (error) {
         verdict = { status: 'ERROR', measured: error.message };
       }

@@ -43,7 +43,7 @@ export function goalsTable(goals) {
       g.goal,
       g.target,
       g.measured,
-      g.status === 'PASS' || g.status === 'MISS' ? `**${g.status}**` : g.status,
+      g.status === 'HIT' || g.status === 'MISS' ? `**${g.status}**` : g.status,
     ]),
   });
 }

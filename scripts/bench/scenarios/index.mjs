@@ -12,8 +12,10 @@ import { scenario as concurrent } from './concurrent.mjs';
 import { scenario as connectTcp } from './connect-tcp.mjs';
 import { scenario as decode } from './decode.mjs';
 import { scenario as httpOneshot } from './http-oneshot.mjs';
+import { scenario as httpParse } from './http-parse.mjs';
 import { scenario as importTime } from './import-time.mjs';
 import { scenario as pool } from './pool.mjs';
+import { scenario as poolMix } from './pool-mix.mjs';
 import { scenario as scramCpu } from './scram-cpu.mjs';
 import { scenario as throughput } from './throughput.mjs';
 import { scenario as wsConnect } from './ws-connect.mjs';
@@ -29,4 +31,6 @@ export const SCENARIOS = [
   wsConnect,
   httpOneshot,
   pool,
+  poolMix,
+  httpParse,
 ];
