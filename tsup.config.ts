@@ -18,6 +18,22 @@ const internalModules: Record<string, string> = {
   [resolve('src/transport/tcp')]: '#tcp',
 };
 
+/**
+ * `edgepg/pg` and the `pg/lib/*` deep paths are views of the main entry: they import it (as
+ * `#edgepg`, the built dist/index) instead of bundling what it holds, so they hold the very same
+ * classes and objects and add no chunk to `import('edgepg')`.
+ */
+const mainEntryExternal: Plugin = {
+  name: 'main-entry-external',
+  setup(build) {
+    build.onResolve({ filter: /\.js$/ }, (args) =>
+      args.importer && resolve(args.resolveDir, args.path) === resolve('src/index.js')
+        ? { path: '#edgepg', external: true }
+        : undefined,
+    );
+  },
+};
+
 const internalModulesExternal: Plugin = {
   name: 'internal-modules-external',
   setup(build) {
@@ -112,31 +128,33 @@ const shared = {
   },
 } satisfies Options;
 
-/** The library entries with generated declarations (the `lib/*` deep paths have hand-written ones). */
-const libraryEntries = {
-  index: 'src/index.ts',
-  // HTTP only: no wire engine, WebSocket or Pool, so edge bundles stay small.
-  http: 'src/http/index.ts',
-  'buffer-polyfill': 'src/core/buffer.ts',
-  // node-postgres's module shape alone, for bundler aliases: the same classes as `index`.
-  pg: 'src/pg/index.ts',
-};
-
 /**
- * Two builds. The library entries share chunks among themselves only: were the server, the CLI
- * or the TCP transport in the same build, code they share with `index` (the engine, the core, the
- * errors) would be split into more chunks, and `import('edgepg')` would load each as one more
- * module (it now loads one chunk). The second build's entries carry their own copy of what they
- * use (errors are `instanceof`-safe across copies).
+ * Three builds. The library entries share chunks among themselves only: were the server, the
+ * CLI or the TCP transport in the same build, code they share with `index` (the engine, the core,
+ * the errors) would be split into more chunks, and `import('edgepg')` would load each as one more
+ * module. The second build's entries carry their own copy of what they use (errors are
+ * `instanceof`-safe across copies). The third, `edgepg/pg` and `pg/lib/*`, imports the built
+ * main entry (`mainEntryExternal`).
  */
 export default defineConfig([
   {
     ...shared,
-    // Plus the `pg/lib/*` deep paths pg's add-ons import (types: the hand-written types/lib/*);
-    // in this build so that `pg/lib/result` is the very `Result` class of the main entry.
-    entry: { ...libraryEntries, ...pgLibEntries },
-    dts: { entry: libraryEntries },
-    plugins: [pgLibCjsExports],
+    entry: {
+      index: 'src/index.ts',
+      // HTTP only: no wire engine, WebSocket or Pool, so edge bundles stay small.
+      http: 'src/http/index.ts',
+      'buffer-polyfill': 'src/core/buffer.ts',
+    },
+    // `edgepg/pg`'s declarations come from here, beside the main entry's (a separate declaration
+    // build would copy the classes, and rollup's `export type *` handling then mislabels values).
+    dts: {
+      entry: {
+        index: 'src/index.ts',
+        http: 'src/http/index.ts',
+        'buffer-polyfill': 'src/core/buffer.ts',
+        pg: 'src/pg/index.ts',
+      },
+    },
     clean: true,
   },
   {
@@ -151,6 +169,16 @@ export default defineConfig([
       'transport-tcp-unavailable': 'src/transport/tcp-unavailable.ts',
     },
     // The first build owns dist/; cleaning here would race it.
+    clean: false,
+  },
+  {
+    ...shared,
+    // node-postgres's module shape alone (`edgepg/pg`, for bundler aliases) and the `pg/lib/*`
+    // deep paths pg's add-ons import (types: the hand-written types/lib/*), over `#edgepg`.
+    entry: { pg: 'src/pg/index.ts', ...pgLibEntries },
+    dts: false,
+    esbuildPlugins: [mainEntryExternal, ...shared.esbuildPlugins],
+    plugins: [pgLibCjsExports],
     clean: false,
   },
 ]);

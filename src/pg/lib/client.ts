@@ -1,5 +1,6 @@
 /** `pg/lib/client` under the `pg` alias: pg's Client class is edgepg's Client. */
-import '../../core/buffer.js';
-import { Client } from '../../client/client.js';
+// From the main entry itself (an external import in the build), so that this is the very
+// value `require('pg')` / `import('pg')` holds, and the entry adds no chunk of its own.
+import { Client } from '../../index.js';
 
 export default Client;

@@ -3,8 +3,8 @@
  * `escapeIdentifier`, `escapeLiteral`. CJS: the object itself; ESM: the object as the default
  * export and its members as named exports.
  */
-import '../../core/buffer.js';
-import { utils } from '../utils.js';
+// From the main entry itself (an external import in the build): see ./result.ts.
+import { utils } from '../../index.js';
 
-export { escapeIdentifier, escapeLiteral, normalizeQueryConfig, prepareValue } from '../utils.js';
+export const { escapeIdentifier, escapeLiteral, normalizeQueryConfig, prepareValue } = utils;
 export default utils;
