@@ -14,6 +14,7 @@ import { ConnectionError, TimeoutError, UsageError } from '../core/errors.js';
 import { escapeIdentifier, escapeLiteral } from '../core/escape.js';
 import { type NeonConfigPerClient, neonConfig } from '../core/neon-config.js';
 import type { QueryResultRow, Result } from '../core/result.js';
+import { checkTimerMillis } from '../core/timer-limit.js';
 import { type CustomTypesConfig, type TypeFormat, TypeOverrides, type TypeParser } from '../core/types.js';
 import { openTcp } from '../transport/tcp.js';
 import {
@@ -159,6 +160,8 @@ export class Client extends EventEmitter {
     });
     this.ssl = params.ssl;
     this._types = new TypeOverrides(this.config.types);
+    checkTimerMillis('connectionTimeoutMillis', this.config.connectionTimeoutMillis);
+    checkTimerMillis('query_timeout', params.query_timeout);
   }
 
   setTypeParser(oid: number, format: TypeFormat | TypeParser, parseFn?: TypeParser): void {
@@ -556,6 +559,12 @@ export class Client extends EventEmitter {
       return pending.promise.catch(withCallerStack);
     }
     const timeoutMs = spec.query_timeout ?? (this.connectionParameters.query_timeout || 0);
+    try {
+      checkTimerMillis('query_timeout', timeoutMs);
+    } catch (error) {
+      pending.reject(error as Error);
+      return pending.promise.catch(withCallerStack);
+    }
     if (timeoutMs > 0) pending.startTimer(timeoutMs);
     if (this.engine) this.engine.submit(operation);
     else this.early.push(operation);
