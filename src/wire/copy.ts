@@ -159,7 +159,8 @@ export class CopyInOperation implements Operation {
   handleConnectionError(error: Error): void {
     if (this.state === 'done') return;
     this.state = 'done';
-    this.events.finished(error, null);
+    // The server's own reason (FATAL 57P01 from pg_terminate_backend) over "connection terminated".
+    this.events.finished(this.outcome.error ?? error, null);
   }
 }
 
@@ -298,6 +299,6 @@ export class CopyOutOperation implements Operation {
     this.done = true;
     this.pending = [];
     this.pendingBytes = 0;
-    this.events.finished(error, null);
+    this.events.finished(this.outcome.error ?? error, null);
   }
 }

@@ -207,6 +207,8 @@ export class PortalOperation implements Operation {
   handleConnectionError(error: Error): void {
     if (this.state === 'done') return;
     this.state = 'done';
-    this.events.finished(error);
+    // The server's own reason, when it sent one before closing (FATAL 57P01 from
+    // pg_terminate_backend or a shutdown), says more than "connection terminated", as for queries.
+    this.events.finished(this.error ?? error);
   }
 }
