@@ -58,6 +58,9 @@ import {
 } from './transaction.js';
 import { WriteCoalescer } from './write-coalescer.js';
 
+/** How long `cancel()`'s side connection may take when `connectionTimeoutMillis` is unset. */
+export const CANCEL_TIMEOUT_MS = 10_000;
+
 export interface ClientConfig extends ConnectionConfig {
   /**
    * Answer authentication before the server asks, so connect + auth + first query share round
@@ -397,12 +400,29 @@ export class Client extends EventEmitter {
     const { processID, secretKey } = target;
     if (processID === undefined || processID === null || secretKey === null) return;
     const message = serialize.cancel(processID, secretKey);
-    await new Promise<void>((resolve, reject) => {
-      target.openTransport({ data: () => {}, close: () => resolve() }).then((side) => {
-        side.write(message);
-        side.end();
-      }, reject);
-    });
+    // Bounded: a peer that accepts and never answers (a hung proxy) must not hold the side
+    // connection open for good. The server closes it once the CancelRequest is read.
+    const timeoutMs = target.config.connectionTimeoutMillis || CANCEL_TIMEOUT_MS;
+    const attempt = new OpenAttempt();
+    let side: Transport | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        timer = setTimeout(() => {
+          const error = new TimeoutError(`Cancel request timed out after ${timeoutMs} ms`);
+          attempt.abort(error);
+          side?.destroy(error);
+          reject(error);
+        }, timeoutMs);
+        target.openTransport({ data: () => {}, close: () => resolve() }, attempt).then((opened) => {
+          side = opened;
+          opened.write(message);
+          opened.end();
+        }, reject);
+      });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private startupParameters(): Record<string, string> {
