@@ -59,7 +59,7 @@ import {
 import { WriteCoalescer } from './write-coalescer.js';
 
 /** How long `cancel()`'s side connection may take when `connectionTimeoutMillis` is unset. */
-export const CANCEL_TIMEOUT_MS = 10_000;
+const CANCEL_TIMEOUT_MS = 10_000;
 
 export interface ClientConfig extends ConnectionConfig {
   /**
