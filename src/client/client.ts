@@ -14,6 +14,7 @@ import { ConnectionError, TimeoutError, UsageError } from '../core/errors.js';
 import { escapeIdentifier, escapeLiteral } from '../core/escape.js';
 import { type NeonConfigPerClient, neonConfig } from '../core/neon-config.js';
 import type { QueryResultRow, Result } from '../core/result.js';
+import { checkTimerMillis } from '../core/timer-limit.js';
 import { type CustomTypesConfig, type TypeFormat, TypeOverrides, type TypeParser } from '../core/types.js';
 import {
   OpenAttempt,
@@ -55,6 +56,9 @@ import {
   type TransactionOptions,
 } from './transaction.js';
 import { WriteCoalescer } from './write-coalescer.js';
+
+/** How long `cancel()`'s side connection may take when `connectionTimeoutMillis` is unset. */
+const CANCEL_TIMEOUT_MS = 10_000;
 
 export interface ClientConfig extends ConnectionConfig {
   /**
@@ -158,6 +162,8 @@ export class Client extends EventEmitter {
     });
     this.ssl = params.ssl;
     this._types = new TypeOverrides(this.config.types);
+    checkTimerMillis('connectionTimeoutMillis', this.config.connectionTimeoutMillis);
+    checkTimerMillis('query_timeout', params.query_timeout);
   }
 
   setTypeParser(oid: number, format: TypeFormat | TypeParser, parseFn?: TypeParser): void {
@@ -394,12 +400,29 @@ export class Client extends EventEmitter {
     const { processID, secretKey } = target;
     if (processID === undefined || processID === null || secretKey === null) return;
     const message = serialize.cancel(processID, secretKey);
-    await new Promise<void>((resolve, reject) => {
-      target.openTransport({ data: () => {}, close: () => resolve() }).then((side) => {
-        side.write(message);
-        side.end();
-      }, reject);
-    });
+    // Bounded: a peer that accepts and never answers (a hung proxy) must not hold the side
+    // connection open for good. The server closes it once the CancelRequest is read.
+    const timeoutMs = target.config.connectionTimeoutMillis || CANCEL_TIMEOUT_MS;
+    const attempt = new OpenAttempt();
+    let side: Transport | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        timer = setTimeout(() => {
+          const error = new TimeoutError(`Cancel request timed out after ${timeoutMs} ms`);
+          attempt.abort(error);
+          side?.destroy(error);
+          reject(error);
+        }, timeoutMs);
+        target.openTransport({ data: () => {}, close: () => resolve() }, attempt).then((opened) => {
+          side = opened;
+          opened.write(message);
+          opened.end();
+        }, reject);
+      });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private startupParameters(): Record<string, string> {
@@ -556,6 +579,12 @@ export class Client extends EventEmitter {
       return pending.promise.catch(withCallerStack);
     }
     const timeoutMs = spec.query_timeout ?? (this.connectionParameters.query_timeout || 0);
+    try {
+      checkTimerMillis('query_timeout', timeoutMs);
+    } catch (error) {
+      pending.reject(error as Error);
+      return pending.promise.catch(withCallerStack);
+    }
     if (timeoutMs > 0) pending.startTimer(timeoutMs);
     if (this.engine) this.engine.submit(operation);
     else this.early.push(operation);

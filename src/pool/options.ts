@@ -3,6 +3,7 @@
  * (`max || poolSize || 10`, `idleTimeoutMillis` 10000 only when undefined, …).
  */
 import type { Client, ClientConfig } from '../client/client.js';
+import { checkTimerMillis } from '../core/timer-limit.js';
 
 /** The client class a pool builds (ours, a subclass, or any pg-compatible class). */
 export type ClientClass = new (config: PoolConfig) => Client;
@@ -61,6 +62,10 @@ export function normaliseOptions(config: PoolConfig | undefined): NormalisedPool
   options.allowExitOnIdle = options.allowExitOnIdle || false;
   options.maxLifetimeSeconds = options.maxLifetimeSeconds || 0;
   if (options.idleTimeoutMillis === undefined) options.idleTimeoutMillis = 10000;
+  checkTimerMillis('idleTimeoutMillis', options.idleTimeoutMillis);
+  checkTimerMillis('connectionTimeoutMillis', options.connectionTimeoutMillis);
+  checkTimerMillis('query_timeout', options.query_timeout);
+  checkTimerMillis('maxLifetimeSeconds (in ms)', options.maxLifetimeSeconds * 1000);
   return options;
 }
 

@@ -56,6 +56,16 @@ class CopyOutcome {
     this.error ??= error;
   }
 
+  /**
+   * The error for a connection lost mid-COPY: the server's own reason when it sent a FATAL before
+   * closing (57P01 from pg_terminate_backend, a shutdown); otherwise the connection error, since
+   * an ERROR here is a consequence (`end()` mid-COPY sends Terminate, which the server refuses).
+   */
+  lost(error: Error): Error {
+    const severity = (this.error as Partial<DatabaseError> | undefined)?.severity;
+    return severity === 'FATAL' || severity === 'PANIC' ? this.error! : error;
+  }
+
   report(finished: (error: Error | undefined, rowCount: number | null) => void): void {
     finished(this.error, this.error ? null : this.rowCount);
   }
@@ -159,7 +169,7 @@ export class CopyInOperation implements Operation {
   handleConnectionError(error: Error): void {
     if (this.state === 'done') return;
     this.state = 'done';
-    this.events.finished(error, null);
+    this.events.finished(this.outcome.lost(error), null);
   }
 }
 
@@ -298,6 +308,6 @@ export class CopyOutOperation implements Operation {
     this.done = true;
     this.pending = [];
     this.pendingBytes = 0;
-    this.events.finished(error, null);
+    this.events.finished(this.outcome.lost(error), null);
   }
 }

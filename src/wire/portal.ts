@@ -133,15 +133,24 @@ export class PortalOperation implements Operation {
   handleMessage(message: BackendMessage): void {
     switch (message.name) {
       case 'rowDescription':
-        this.result.addFields((message as RowDescriptionMessage).fields as FieldDef[]);
+        try {
+          this.result.addFields((message as RowDescriptionMessage).fields as FieldDef[]);
+        } catch (error) {
+          this.failParsing(error);
+        }
         return;
       case 'dataRow': {
-        if (this.state !== 'fetching') return; // closed early: the rest of the batch is dropped
+        // Closed early or failed: the rest of the batch is dropped.
+        if (this.state !== 'fetching' || this.error) return;
         const fields = (message as DataRowMessage).fields;
         if (!this.result._parsers && fields.length > 0) {
           throw new ProtocolError('Received a DataRow before its RowDescription');
         }
-        this.rows.push(this.result.parseRow(fields));
+        try {
+          this.rows.push(this.result.parseRow(fields));
+        } catch (error) {
+          this.failParsing(error);
+        }
         return;
       }
       case 'portalSuspended':
@@ -174,6 +183,15 @@ export class PortalOperation implements Operation {
     }
   }
 
+  /**
+   * A type parser threw (or `types` has none to give): the cursor fails with that error, as a
+   * query does, and the portal is closed so the connection is free again at ReadyForQuery.
+   */
+  private failParsing(error: unknown): void {
+    this.error ??= error as Error;
+    if (this.state === 'fetching' || this.state === 'suspended') this.sync(true);
+  }
+
   private deliver(last: boolean): void {
     const rows = this.rows;
     this.rows = [];
@@ -189,6 +207,8 @@ export class PortalOperation implements Operation {
   handleConnectionError(error: Error): void {
     if (this.state === 'done') return;
     this.state = 'done';
-    this.events.finished(error);
+    // The server's own reason, when it sent one before closing (FATAL 57P01 from
+    // pg_terminate_backend or a shutdown), says more than "connection terminated", as for queries.
+    this.events.finished(this.error ?? error);
   }
 }

@@ -78,6 +78,8 @@ export class QueryOperation implements Operation {
   private write: WriteMessage | undefined;
   private parsedHere = false;
   private finished = false;
+  /** A type parser threw: later rows are not parsed (pg's `_canceledDueToError`). */
+  private parseFailed = false;
 
   constructor(
     private readonly spec: QuerySpec,
@@ -126,13 +128,26 @@ export class QueryOperation implements Operation {
     switch (message.name) {
       case 'rowDescription':
         this.startStatementIfDone();
-        this.current.addFields((message as RowDescriptionMessage).fields as FieldDef[]);
+        if (this.parseFailed) break;
+        try {
+          this.current.addFields((message as RowDescriptionMessage).fields as FieldDef[]);
+        } catch (error) {
+          // A `types` without getTypeParser, or one that throws: this query's problem alone.
+          this.failParsing(error);
+        }
         break;
       case 'dataRow': {
+        if (this.parseFailed) break;
         if (!this.current._parsers && (message as DataRowMessage).fieldCount > 0) {
           throw new ProtocolError('Received a DataRow before its RowDescription');
         }
-        const row = this.current.parseRow((message as DataRowMessage).fields);
+        let row: unknown;
+        try {
+          row = this.current.parseRow((message as DataRowMessage).fields);
+        } catch (error) {
+          this.failParsing(error);
+          break;
+        }
         this.callbacks.onRow?.(row, this.current);
         this.current.addRow(row);
         break;
@@ -162,6 +177,15 @@ export class QueryOperation implements Operation {
       this.results.push(this.current);
       this.current = this.newResult();
     }
+  }
+
+  /**
+   * A type parser threw. As pg's handleDataRow: keep that error, read the rest of the rows
+   * without parsing them, and reject with it at ReadyForQuery; the connection is fine.
+   */
+  private failParsing(error: unknown): void {
+    this.parseFailed = true;
+    this.fail(error as Error);
   }
 
   private fail(error: Error): void {

@@ -50,8 +50,16 @@ export async function startRelay(target: { host: string; port: number }): Promis
       ws.send(chunk, { binary: true }, sent);
       if (ws.bufferedAmount > RELAY_BUFFER_BYTES) socket.pause();
     });
-    socket.on('close', () => ws.close(1000));
-    socket.on('error', () => ws.close(1011));
+    // Resumed first: a write to the closing socket returns false and paused the WebSocket, whose
+    // Close reply would then go unread, holding the client's close for ws's 30 s close timeout.
+    socket.on('close', () => {
+      ws.resume();
+      ws.close(1000);
+    });
+    socket.on('error', () => {
+      ws.resume();
+      ws.close(1011);
+    });
     // Bytes the client sent just before closing (a CancelRequest) still reach PostgreSQL.
     ws.on('close', () => {
       if (socket.connecting) socket.once('connect', () => socket.destroySoon());
