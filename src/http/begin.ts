@@ -24,6 +24,7 @@ import {
 import { DatabaseError } from '../core/database-error.js';
 import { AbortError, ConfigError, ConnectionError, UsageError } from '../core/errors.js';
 import type { Result } from '../core/result.js';
+import { MAX_TIMER_MS } from '../core/timer-limit.js';
 import type { CustomTypesConfig } from '../core/types.js';
 import { unlessAborted } from '../transport/transport.js';
 import type { NeonContext } from './extensions.js';
@@ -41,8 +42,6 @@ type AnyQueryOptions = HTTPQueryOptions<boolean, boolean>;
 type AnyBeginOptions = BeginOptions<boolean, boolean>;
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-/** Timers take at most 2^31 - 1 ms: above it Node fires them after 1 ms (an instant timeout). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Every column as the server's text, so `processQueryResult` parses it as it parses `/sql` JSON. */
 const rawText: CustomTypesConfig = { getTypeParser: () => (value: string) => value };

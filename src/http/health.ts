@@ -16,6 +16,7 @@ import { DEFAULT_VERIFY_TIMEOUT_MS } from '../client/server-info.js';
 import type { IsolationLevel } from '../client/transaction.js';
 import { ConfigError, TimeoutError, UsageError } from '../core/errors.js';
 import type { QueryResultRow } from '../core/result.js';
+import { MAX_TIMER_MS } from '../core/timer-limit.js';
 import type { CustomTypesConfig } from '../core/types.js';
 import type { NeonContext } from './extensions.js';
 import { anySignal } from './request.js';
@@ -51,9 +52,6 @@ const serverInfoQuery =
   "select current_setting('server_version'), current_setting('server_version_num'), pg_backend_pid()::text, " +
   '(select json_object_agg(name, value) from (select name, current_setting(name, true) as value ' +
   'from unnest($1::text[]) as name) as settings where value is not null)::text';
-
-/** Timers take at most 2^31 - 1 ms: above it Node fires them after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const rawText: CustomTypesConfig = { getTypeParser: () => (value: string) => value };
 

@@ -4,6 +4,7 @@
 
 import type { SecureContext } from 'node:tls';
 import { ConfigError } from '../core/errors.js';
+import { MAX_TIMER_MS } from '../core/timer-limit.js';
 import { Logger, type LogSink } from './log.js';
 import { type TlsOptions, tlsContext } from './tls.js';
 import { parseUpstream, type UpstreamTarget } from './upstream.js';
@@ -100,9 +101,6 @@ function positiveInteger(
   }
   return value;
 }
-
-/** Timers take at most 2^31 - 1 ms: above it Node fires them after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A duration for a timer: a positive integer (or 0 when allowed) no longer than a timer holds. */
 function timerMillis(name: string, value: number | undefined, fallback: number, allowZero = false): number {
