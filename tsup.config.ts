@@ -155,7 +155,9 @@ export default defineConfig([
         pg: 'src/pg/index.ts',
       },
     },
-    clean: true,
+    // No `clean` in any of the three: they run at once, and a clean at one build's start could
+    // delete what a faster build already wrote. `npm run build` empties dist/ before tsup.
+    clean: false,
   },
   {
     ...shared,
@@ -168,7 +170,6 @@ export default defineConfig([
       'transport-tcp': 'src/transport/tcp.ts',
       'transport-tcp-unavailable': 'src/transport/tcp-unavailable.ts',
     },
-    // The first build owns dist/; cleaning here would race it.
     clean: false,
   },
   {
