@@ -15,8 +15,8 @@ import type {
   RowDescriptionMessage,
 } from 'pg-protocol/dist/messages.js';
 import { EventEmitter } from '../core/emitter.js';
-import { prepareValue } from '../core/prepare-value.js';
 import type { Operation, TransactionStatus, WriteMessage } from '../wire/operation.js';
+import { prepareWireValue } from '../wire/wire-value.js';
 
 /** Anything with pg's `submit(connection)` (the handlers below are optional). */
 export interface Submittable {
@@ -65,7 +65,7 @@ export class SubmittableConnection extends EventEmitter {
     config: { portal?: string; statement?: string; values?: unknown[]; binary?: boolean },
     _more?: boolean,
   ): void {
-    this.write(serialize.bind({ ...config, values: config.values ?? [], valueMapper: prepareValue }));
+    this.write(serialize.bind({ ...config, values: config.values ?? [], valueMapper: prepareWireValue }));
   }
   describe(msg: { type: 'S' | 'P'; name?: string }, _more?: boolean): void {
     this.write(serialize.describe(msg));

@@ -4,7 +4,7 @@
  * `pg.defaults.x = …` works the same with edgepg.
  */
 import { envVar } from './env.js';
-import { readDateSettingsFrom } from './prepare-value.js';
+import { dateToStringUTC, readDateSettingsFrom } from './prepare-value.js';
 import { realmSingleton } from './realm-singleton.js';
 import { type CustomTypesConfig, type TypeParser, types } from './types.js';
 
@@ -89,4 +89,4 @@ Object.defineProperty(values, 'parseInt8', {
 
 // Shared by the ESM and CJS copies (see realm-singleton.ts), as pg's one mutable object is.
 export const defaults = /* @__PURE__ */ realmSingleton('defaults', () => values as Defaults);
-readDateSettingsFrom(defaults);
+readDateSettingsFrom(defaults, dateToStringUTC);

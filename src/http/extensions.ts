@@ -1,12 +1,13 @@
 /**
- * Attaches `begin`, `verifyConnectivity`, `getServerInfo` and `executeQuery` to a `neon()`
- * function. The health checks are HTTP requests, loaded with `import()` at their first call.
+ * The session methods of a `neon()` function — `begin`, `verifyConnectivity`, `getServerInfo`
+ * and `executeQuery` — as they are in `edgepg/http`: each rejects with a message naming the
+ * entry that has it. `edgepg`'s own `neon` (./neon-session.ts) replaces them with the real ones,
+ * using the context kept below.
  *
- * `begin` needs the wire engine, the WebSocket transport and `Client`, which the HTTP-only entry
- * `edgepg/http` promises to leave out. A lazy `import()` does not keep that promise: bundlers that
- * do not split code (wrangler, a plain esbuild bundle) inline the target. So here `begin` only
- * rejects with a message naming the entry that has it; `edgepg`'s own `neon` (./neon-session.ts)
- * replaces it with the real one, using the context kept below.
+ * Why not there: `begin` needs the wire engine, the WebSocket transport and `Client`, which the
+ * HTTP-only entry promises to leave out, and the health checks are bytes most HTTP users never
+ * call. A lazy `import()` would not keep them out: bundlers that do not split code (wrangler, a
+ * plain esbuild bundle) inline the target.
  */
 import { UsageError } from '../core/errors.js';
 import type { ResolvedConnection } from './connection.js';
@@ -20,7 +21,7 @@ import type {
 
 type QueryData = SqlTemplate | ParameterizedQuery;
 
-/** What the lazily loaded modules need from one `neon()` instance. */
+/** What the session methods need from one `neon()` instance. */
 export interface NeonContext {
   /** `neon()`'s options, as copied when it was called. */
   readonly instance: HTTPTransactionOptions<boolean, boolean>;
@@ -41,15 +42,12 @@ export function contextOf(sql: NeonQueryFunction<boolean, boolean>): NeonContext
   return contexts.get(sql)!;
 }
 
-const beginNeedsFullEntry = (): Promise<never> =>
-  Promise.reject(new UsageError("sql.begin() is not in 'edgepg/http': import { neon } from 'edgepg'"));
+export const sessionMethods = ['begin', 'verifyConnectivity', 'getServerInfo', 'executeQuery'] as const;
 
 export function attachSessionMethods(sql: NeonQueryFunction<boolean, boolean>, context: NeonContext): void {
   contexts.set(sql, context);
-  sql.begin = beginNeedsFullEntry as typeof sql.begin;
-  const health = () => import('./health.js');
-  sql.verifyConnectivity = (options) => health().then((m) => m.verifyConnectivity(context, options));
-  sql.getServerInfo = (options) => health().then((m) => m.getServerInfo(context, options));
-  sql.executeQuery = ((text, params, options) =>
-    health().then((m) => m.executeQuery(context, text, params, options))) as typeof sql.executeQuery;
+  for (const name of sessionMethods) {
+    (sql as unknown as Record<string, unknown>)[name] = () =>
+      Promise.reject(new UsageError(`sql.${name}() is not in 'edgepg/http': import { neon } from 'edgepg'`));
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * `verifyConnectivity()`, `getServerInfo()` and `executeQuery()` on the `neon()` function: the
  * Client/Pool methods (src/client/server-info.ts, execute-query.ts) with their shapes, over
- * HTTP. Loaded by `import()` at the first call (./extensions.ts).
+ * HTTP. Attached by the full entry's `neon` (./neon-session.ts); `edgepg/http` leaves them out.
  *
  * Each is one HTTP request through the instance's own `execute`, so options, endpoint, auth and
  * errors are exactly `sql`'s: a wrong password is the server's `NeonDbError` (28P01), a refused

@@ -2,8 +2,6 @@
  * `edgepg/http` — the Neon-compatible `neon()` query function over HTTP, alone: no WebSocket,
  * no wire protocol, no pg-protocol, so it bundles small for browsers and edge runtimes.
  */
-import '../core/buffer.js';
-
 export type {
   FetchEndpoint,
   FetchEndpointOptions,

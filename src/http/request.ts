@@ -9,7 +9,7 @@
  *   `Neon-Batch-*` headers for transactions whose options set them (booleans as `"true"`/`"false"`).
  * - No `Content-Type` (fetch sends `text/plain;charset=UTF-8`, which Neon's proxy accepts).
  */
-import { prepareValue } from '../core/prepare-value.js';
+import { bytesToHex, prepareValue } from '../core/prepare-value.js';
 import { NeonDbError } from './neon-db-error.js';
 import { SqlTemplate } from './sql-template.js';
 import type { HTTPTransactionOptions, ParameterizedQuery } from './types.js';
@@ -24,7 +24,7 @@ export function prepareQuery(data: SqlTemplate | ParameterizedQuery): Parameteri
 
 function encodeParam(value: unknown): string | null {
   const prepared = prepareValue(value);
-  return prepared === null || typeof prepared === 'string' ? prepared : `\\x${prepared.toString('hex')}`;
+  return prepared === null || typeof prepared === 'string' ? prepared : `\\x${bytesToHex(prepared)}`;
 }
 
 export function requestHeaders(

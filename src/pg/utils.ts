@@ -3,11 +3,11 @@
  * from `pg/lib/utils.js`, built on edgepg's value core.
  */
 import { escapeIdentifier, escapeLiteral } from '../core/escape.js';
-import { type PreparedValue, prepareValue as prepareOne } from '../core/prepare-value.js';
+import { prepareWireValue } from '../wire/wire-value.js';
 
 /** One argument only, as pg's wrapper: `values.map(prepareValue)` must not pass the index on. */
-export function prepareValue(value: unknown): PreparedValue {
-  return prepareOne(value);
+export function prepareValue(value: unknown): string | Buffer | null {
+  return prepareWireValue(value);
 }
 
 /** The loose config pg's `Query` and `client.query()` accept, after normalisation. */

@@ -22,11 +22,11 @@ import type {
   RowDescriptionMessage,
 } from 'pg-protocol/dist/messages.js';
 import { ProtocolError } from '../core/errors.js';
-import { type PreparedValue, prepareValue } from '../core/prepare-value.js';
 import { type FieldDef, Result } from '../core/result.js';
 import type { CustomTypesConfig } from '../core/types.js';
 import type { Operation, TransactionStatus, WriteMessage } from './operation.js';
 import { unnamedParse } from './query.js';
+import { prepareWireValue } from './wire-value.js';
 
 export interface PortalSpec {
   text: string;
@@ -63,7 +63,7 @@ export class PortalOperation implements Operation {
   executes = 0;
   /** Rows of the batches before the current one (CommandComplete counts the last Execute's). */
   private rowsBefore = 0;
-  private readonly params: PreparedValue[];
+  private readonly params: (string | Buffer | null)[];
   private readonly execute: Uint8Array;
   private state: PortalState = 'fetching';
   private rows: unknown[] = [];
@@ -76,7 +76,7 @@ export class PortalOperation implements Operation {
     private readonly events: PortalEvents,
   ) {
     // Serialise now: a bad parameter fails here, before anything is queued.
-    this.params = (spec.values ?? []).map(prepareValue);
+    this.params = (spec.values ?? []).map(prepareWireValue);
     this.execute = serialize.execute({ portal: PORTAL_NAME, rows: spec.fetchSize });
     this.result = new Result(spec.rowMode, spec.types ?? clientTypes);
   }

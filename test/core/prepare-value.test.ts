@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaults, ParameterError, prepareValue } from '../../src/core/index.js';
+import { bytesToHex } from '../../src/core/prepare-value.js';
+import { prepareWireValue } from '../../src/wire/wire-value.js';
 import { pg, pgUtils } from './oracle.js';
 
 /** Values whose pg serialisation is well defined (pg has no error path for them). */
@@ -60,24 +62,45 @@ function label(value: unknown): string {
   }
 }
 
+/**
+ * pg's `prepareValue` is `prepareWireValue` (what pg-protocol and `pg/lib/utils` receive); the
+ * value core under it returns the same text, and bytes as a `Uint8Array` (no `Buffer` needed).
+ */
+function expectSameAsPg(value: unknown): void {
+  const expected = pgUtils.prepareValue(value);
+  expect(prepareWireValue(value), label(value)).toStrictEqual(expected);
+  const core = prepareValue(value);
+  if (Buffer.isBuffer(expected)) {
+    expect(core, label(value)).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(core as Uint8Array), label(value)).toStrictEqual(expected);
+  } else {
+    expect(core, label(value)).toStrictEqual(expected);
+  }
+}
+
 afterEach(() => {
   defaults.parseInputDatesAsUTC = false;
   pg.defaults.parseInputDatesAsUTC = false;
 });
 
 describe('prepareValue equals pg', () => {
+  it('hands a Uint8Array back as is, and views other typed arrays without copying', () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    expect(prepareValue(bytes)).toBe(bytes);
+    const words = new Uint16Array([1, 2]);
+    const viewed = prepareValue(words) as Uint8Array;
+    expect(viewed.buffer).toBe(words.buffer);
+    expect(viewed.byteLength).toBe(4);
+  });
+
   it('on a fixed corpus (local dates)', () => {
-    for (const value of corpus) {
-      expect(prepareValue(value), label(value)).toStrictEqual(pgUtils.prepareValue(value));
-    }
+    for (const value of corpus) expectSameAsPg(value);
   });
 
   it('on a fixed corpus with parseInputDatesAsUTC', () => {
     defaults.parseInputDatesAsUTC = true;
     pg.defaults.parseInputDatesAsUTC = true;
-    for (const value of corpus) {
-      expect(prepareValue(value), label(value)).toStrictEqual(pgUtils.prepareValue(value));
-    }
+    for (const value of corpus) expectSameAsPg(value);
   });
 
   it('on random values (property-based)', () => {
@@ -101,7 +124,7 @@ describe('prepareValue equals pg', () => {
       fc.property(value, fc.boolean(), (v, utc) => {
         defaults.parseInputDatesAsUTC = utc;
         pg.defaults.parseInputDatesAsUTC = utc;
-        expect(prepareValue(v)).toStrictEqual(pgUtils.prepareValue(v));
+        expectSameAsPg(v);
       }),
       { numRuns: 3000 },
     );
@@ -154,4 +177,15 @@ describe('prepareValue rejects what cannot be sent', () => {
       expect((error as Error).message).toMatch(message);
     });
   }
+});
+
+describe('bytesToHex', () => {
+  it("equals Buffer#toString('hex') on any bytes", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        expect(bytesToHex(bytes)).toBe(Buffer.from(bytes).toString('hex'));
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });

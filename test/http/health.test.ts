@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../src/client/client.js';
 import { ConfigError, TimeoutError, UsageError } from '../../src/core/errors.js';
-import { NeonDbError, type NeonQueryFunction, neon } from '../../src/http/index.js';
+import { NeonDbError, type NeonQueryFunction } from '../../src/http/index.js';
+import { neon as httpOnlyNeon } from '../../src/http/neon.js';
+import { neon } from '../../src/http/neon-session.js';
 import { type LocalServer, startServer } from '../../src/server/index.js';
 import { clientConfig, credentials, pgInfo } from '../setup/pg.js';
 import {
@@ -166,5 +168,28 @@ describe('sql.executeQuery()', () => {
     await expect(
       sql.executeQuery('select 1', [], { isolationLevel: 'Chaos' as never }),
     ).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
+describe("edgepg/http's neon()", () => {
+  it('has the session methods only as rejections naming the full entry', async () => {
+    const httpOnly = httpOnlyNeon(url, { fetchEndpoint });
+    for (const call of [
+      () => httpOnly.verifyConnectivity(),
+      () => httpOnly.getServerInfo(),
+      () => httpOnly.executeQuery('select 1'),
+      () => httpOnly.begin(async () => []),
+    ]) {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toMatch(
+        /^sql\.\w+\(\) is not in 'edgepg\/http': import \{ neon \} from 'edgepg'$/,
+      );
+    }
+    // The HTTP query function itself works.
+    expect(await httpOnly`select 1 as one`).toEqual([{ one: 1 }]);
   });
 });

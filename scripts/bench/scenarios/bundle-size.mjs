@@ -5,7 +5,6 @@
  * Each entry re-exports everything its module exports, so nothing is tree-shaken away.
  */
 import { existsSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { BENCH_DIR } from '../lib/children.mjs';
@@ -50,9 +49,9 @@ export async function measureBundle(esbuild, entry) {
     platform: entry.platform,
     conditions: entry.conditions,
     target: 'es2022',
-    // Node built-ins stay external on the edge build: edgepg loads net/tls lazily for TCP only,
-    // and pg-connection-string requires fs only for file-based TLS options.
-    external: entry.platform === 'browser' ? ['node:*', ...builtinModules] : [],
+    // Nothing is external: a browser bundle ships everything it reaches, the `buffer` polyfill
+    // included (on platform `browser`, a Node built-in would fail to resolve, not be left out).
+    external: [],
     write: false,
     logLevel: 'silent',
   });
@@ -69,7 +68,7 @@ export const scenario = {
   title: '(e) Bundle size',
   method:
     'esbuild `--bundle --minify --format=esm --target=es2022` of an entry `export * from "<module>"`, then gzip level 9 and brotli quality 11 of the output. ' +
-    'edgepg and Neon: platform `browser`, conditions `workerd,worker,browser`, Node built-ins external (edgepg imports `net`/`tls` lazily for TCP only; pg-connection-string requires `fs` only for file-based TLS options). pg and postgres.js: platform `node`. KB = 1,000 bytes.',
+    'edgepg and Neon: platform `browser`, conditions `workerd,worker,browser`, nothing external (the `buffer` polyfill counts where an entry imports it; Neon bundles its own). pg and postgres.js: platform `node`. KB = 1,000 bytes.',
 
   async run(ctx) {
     const skipped = [];
