@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
@@ -46,20 +47,22 @@ const internalModulesExternal: Plugin = {
 };
 
 /**
- * pg-protocol is bundled into our chunks (its parser and serializer are plain code that only our
- * engine calls), except `messages.js`: that file defines `DatabaseError`, which must stay the very
- * class pg users catch (`err instanceof pg.DatabaseError`), so every `require('./messages')` inside
- * pg-protocol, and our own `DatabaseError` import, reach the installed file through one external
- * import. Why bundle: in Node, each CommonJS file imported from ESM is resolved, read and lexed
- * on its own, and pg-protocol's six files were the largest part of `import('edgepg')`.
+ * pg-protocol is bundled into our builds (its parser and serializer are plain code that only our
+ * engine calls), `messages.js` included. That file defines `DatabaseError`, the class pg users
+ * catch (`err instanceof pg.DatabaseError`); since the ESM and CJS builds each carry a copy, the
+ * first copy loaded in a realm publishes its message classes on `globalThis` (under a
+ * `Symbol.for` key) and every later copy uses those, so there is one `DatabaseError` per realm.
+ * Why bundle it: in Node, the first CommonJS file imported from ESM costs ~3 ms of
+ * `import('edgepg')` on its own (the CommonJS loader and lexer start), and each further file is
+ * resolved, read and lexed separately.
  */
-const PG_PROTOCOL_MESSAGES = 'pg-protocol/dist/messages.js';
-const pgProtocolMessagesExternal: Plugin = {
-  name: 'pg-protocol-messages-external',
+const PG_PROTOCOL_MESSAGES = createRequire(import.meta.url).resolve('pg-protocol/dist/messages.js');
+const pgProtocolMessagesShared: Plugin = {
+  name: 'pg-protocol-messages-shared',
   setup(build) {
-    // pg-protocol's own `require("./messages")` reads `.plain`: a copy of the module's exports as
-    // plain data properties. (A bare re-export would read every class through a getter, on
-    // every message parsed: measurable on rows with many columns.)
+    // pg-protocol's own `require("./messages")` reads `.plain`: the shared classes as plain data
+    // properties. (A bare re-export would read every class through a getter, on every message
+    // parsed: measurable on rows with many columns.)
     build.onLoad({ filter: /[\\/]pg-protocol[\\/]dist[\\/](index|parser)\.js$/ }, async (args) => ({
       contents: (await readFile(args.path, 'utf8')).replace(
         'require("./messages")',
@@ -69,18 +72,27 @@ const pgProtocolMessagesExternal: Plugin = {
     }));
     build.onResolve({ filter: /^\.\/messages$/ }, (args) =>
       /[\\/]pg-protocol[\\/]dist$/.test(args.resolveDir)
-        ? { path: PG_PROTOCOL_MESSAGES, namespace: 'pg-protocol-messages' }
+        ? { path: 'messages', namespace: 'pg-protocol-messages' }
         : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: 'pg-protocol-messages' }, () => ({
-      contents: `import * as messages from ${JSON.stringify(PG_PROTOCOL_MESSAGES)}; export const plain = { ...messages };`,
-      loader: 'js',
-      resolveDir: process.cwd(),
-    }));
     build.onResolve({ filter: /^pg-protocol\/dist\/messages(\.js)?$/ }, () => ({
-      path: PG_PROTOCOL_MESSAGES,
-      external: true,
+      path: 'messages',
+      namespace: 'pg-protocol-messages',
     }));
+    build.onLoad({ filter: /.*/, namespace: 'pg-protocol-messages' }, async () => {
+      const names = Object.keys(createRequire(import.meta.url)(PG_PROTOCOL_MESSAGES));
+      return {
+        contents: [
+          `import * as bundled from ${JSON.stringify(PG_PROTOCOL_MESSAGES)};`,
+          "const key = Symbol.for('edgepg.pg-protocol-messages@1');",
+          'if (!(key in globalThis)) Object.defineProperty(globalThis, key, { value: { ...bundled } });',
+          'export const plain = globalThis[key];',
+          `export const { ${names.join(', ')} } = plain;`,
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: process.cwd(),
+      };
+    });
   },
 };
 
@@ -121,7 +133,7 @@ const shared = {
   platform: 'neutral',
   outDir: 'dist',
   noExternal: ['pg-protocol'],
-  esbuildPlugins: [internalModulesExternal, pgProtocolMessagesExternal, classNamesKept],
+  esbuildPlugins: [internalModulesExternal, pgProtocolMessagesShared, classNamesKept],
   // Neon's `_bundleExt` (src/pg/bundle-ext.ts): which build a copy is.
   esbuildOptions(options, { format }) {
     options.define = { ...options.define, __EDGEPG_BUNDLE_EXT__: format === 'cjs' ? '"js"' : '"mjs"' };

@@ -39,6 +39,7 @@ export type { PgQueryConfig } from './pg/query.js';
 export { Query } from './pg/query.js';
 // Type names of @types/pg and Neon with no class here (see the file).
 export type * from './pg/types.js';
-export { utils } from './pg/utils.js';
+// pg's prepareValue (bytes as Buffer); the value core's own returns any Uint8Array.
+export { prepareValue, utils } from './pg/utils.js';
 export type { PoolClient, PoolConfig } from './pool/pool.js';
 export { Pool } from './pool/pool.js';

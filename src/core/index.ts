@@ -24,7 +24,7 @@ export {
 } from './errors.js';
 export { escapeIdentifier, escapeLiteral } from './escape.js';
 export type { PreparedValue, ToPostgres } from './prepare-value.js';
-export { dateToString, dateToStringUTC, prepareValue } from './prepare-value.js';
+export { dateToString, dateToStringUTC } from './prepare-value.js';
 export type { FieldDef, QueryResultRow } from './result.js';
 export { Result } from './result.js';
 export type { CustomTypesConfig, TypeFormat, TypeParser } from './types.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaults, ParameterError, prepareValue } from '../../src/core/index.js';
-import { bytesToHex } from '../../src/core/prepare-value.js';
+import { defaults, ParameterError } from '../../src/core/index.js';
+import { bytesToHex, prepareValue } from '../../src/core/prepare-value.js';
 import { prepareWireValue } from '../../src/wire/wire-value.js';
 import { pg, pgUtils } from './oracle.js';
 
