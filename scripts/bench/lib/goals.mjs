@@ -286,7 +286,7 @@ export const GOALS = [
       if (!m.edgepg) return skip('edgepg not measured');
       return pass(
         m.edgepg.p50 <= 10,
-        `${fmt(m.edgepg.p50)} ms (empty module: ${fmt(m.empty?.p50)} ms, pg ${fmt(m.pg?.p50)}, postgres.js ${fmt(m.postgres?.p50)}, Neon ${fmt(m['@neondatabase/serverless']?.p50)})`,
+        `${fmt(m.edgepg.p50)} ms, CPU ${fmt(m.edgepg.cpuP50)} ms (empty module: ${fmt(m.empty?.p50)} ms; edgepg/http ${fmt(m['edgepg-http']?.p50)}, pg ${fmt(m.pg?.p50)}, postgres.js ${fmt(m.postgres?.p50)}, Neon ${fmt(m['@neondatabase/serverless']?.p50)})`,
       );
     },
   },
