@@ -413,6 +413,38 @@ describe('statementCache messages over TCP', () => {
   });
 });
 
+describe('statements across a pipelined-connect fallback', () => {
+  it.each(transports)(
+    'over %s: queries sent before the fallback are prepared again on the new connection',
+    async (transport) => {
+      // The scram role is asked for SCRAM: the speculated cleartext password is refused before
+      // anything ran, and the client reconnects with the queries it had already written.
+      const client = new Client({
+        ...configFor(transport, 'scram'),
+        pipelineConnect: 'password',
+        statementCache: 5,
+      });
+      const named = client.query({ name: 'fallback_named', text: 'select $1::int as n', values: [1] });
+      const auto = client.query('select $1::text as t', ['x']);
+      await client.connect();
+      try {
+        expect((await named).rows).toEqual([{ n: 1 }]);
+        expect((await auto).rows).toEqual([{ t: 'x' }]);
+        expect(
+          (await client.query({ name: 'fallback_named', text: 'select $1::int as n', values: [2] })).rows,
+        ).toEqual([{ n: 2 }]);
+        expect((await client.query('select $1::text as t', ['y'])).rows).toEqual([{ t: 'y' }]);
+        expect((await preparedOn(client)).map((r) => r.statement).sort()).toEqual([
+          'select $1::int as n',
+          'select $1::text as t',
+        ]);
+      } finally {
+        await client.end();
+      }
+    },
+  );
+});
+
 describe('statementCache validation', () => {
   it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '10', true])('rejects %s', (value) => {
     expect(() => new Client({ ...clientConfig(), statementCache: value as number })).toThrow(ConfigError);
