@@ -31,14 +31,20 @@ export interface CachedStatement {
   fields: FieldDef[] | null | undefined;
   /** The leader's Parse was refused: this text is not prepared on the server. */
   failure: Error | undefined;
+  /** When it was last used (the cache's clock): the smallest is evicted first. */
+  used: number;
 }
 
 /** Generated names: a prefix a hand-written `name` is unlikely to use, and a counter. */
 const NAME_PREFIX = 'edgepg_s';
 
 export class StatementCache {
-  /** text → entry, least recently used first (a Map keeps insertion order). */
+  /**
+   * text → entry. Recency is a tick stamped on each use rather than the Map's order, so a hit
+   * is one lookup; the oldest entry is looked for only when one must go.
+   */
   private readonly entries = new Map<string, CachedStatement>();
+  private clock = 0;
   /** Statements evicted but not yet closed on the server: the next cached query sends the Close. */
   private closes: string[] = [];
   private counter = 0;
@@ -59,11 +65,7 @@ export class StatementCache {
   /** The entry for `text`, marked most recently used; undefined when the text is not cached. */
   lookup(text: string): CachedStatement | undefined {
     const entry = this.entries.get(text);
-    if (entry !== undefined && this.entries.size > 1) {
-      // Move to the end (most recently used). Cheap for a Map: delete + set.
-      this.entries.delete(text);
-      this.entries.set(text, entry);
-    }
+    if (entry !== undefined) entry.used = ++this.clock;
     return entry;
   }
 
@@ -74,18 +76,26 @@ export class StatementCache {
       name: `${NAME_PREFIX}${++this.counter}`,
       fields: undefined,
       failure: undefined,
+      used: ++this.clock,
     };
+    if (this.entries.size >= this.capacity) this.evictOldest();
     this.entries.set(text, entry);
-    if (this.entries.size > this.capacity) {
-      for (const [oldest, old] of this.entries) {
-        this.entries.delete(oldest);
-        // A pending entry may be evicted too: its Close goes out after its Parse, so it is
-        // created, used by the queries already written, then closed.
-        if (old.failure === undefined) this.closes.push(old.name);
-        if (this.entries.size <= this.capacity) break;
-      }
-    }
     return entry;
+  }
+
+  /**
+   * Drops the least recently used entry and queues its Close. A pending entry may go too: its
+   * Close is written after its Parse, so the statement is created, used by the queries already
+   * written, then closed.
+   */
+  private evictOldest(): void {
+    let oldest: CachedStatement | undefined;
+    for (const entry of this.entries.values()) {
+      if (oldest === undefined || entry.used < oldest.used) oldest = entry;
+    }
+    if (oldest === undefined) return;
+    this.entries.delete(oldest.text);
+    this.closes.push(oldest.name);
   }
 
   /**
