@@ -118,6 +118,8 @@ export class WireEngine {
   private readonly flow: FlowControl;
   /** While set, waiting operations are not started (see FlowControl.holdQueueUntil). */
   private hold: Promise<void> | undefined;
+  /** Terminate was written: nothing may follow it (a statement-cache retry is refused). */
+  private terminating = false;
   /** This connection's automatic prepared statements; undefined when `statementCache` is off. */
   readonly statements: StatementCache | undefined;
 
@@ -136,7 +138,11 @@ export class WireEngine {
     this.framer = new Framer(options.maxMessageBytes);
     // A new engine is a new server session: its cache starts empty.
     if (options.statementCache) {
-      this.statements = new StatementCache(options.statementCache, (operation) => this.submit(operation));
+      this.statements = new StatementCache(options.statementCache, (operation) => {
+        if (this.state === 'closed' || this.terminating) return false;
+        this.submit(operation);
+        return true;
+      });
     }
     this.flow = {
       pauseReading: () => {
@@ -247,6 +253,7 @@ export class WireEngine {
   /** The Terminate message; the driver writes it and then ends the transport. */
   terminate(): void {
     if (this.state === 'closed') return;
+    this.terminating = true;
     this.events.write(serialize.end());
   }
 

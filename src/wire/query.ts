@@ -308,13 +308,17 @@ export class QueryOperation implements Operation {
     if (code !== '26000' && code !== '0A000') return error;
     const leaderFailed = entry.failure !== undefined;
     if (!leaderFailed) this.statements!.evict(entry, code === '0A000');
-    if (status !== 'I' || this.retried) return leaderFailed && code === '26000' ? entry.failure : error;
-    this.retryOnce(leaderFailed);
+    if (status !== 'I' || this.retried || !this.retryOnce(leaderFailed)) {
+      return leaderFailed && code === '26000' ? entry.failure : error;
+    }
     return undefined;
   }
 
-  /** Queues this query again on the same connection: a 26000/0A000 Bind, nothing ran. */
-  private retryOnce(bypassCache: boolean): void {
+  /**
+   * Queues this query again on the same connection (a 26000/0A000 Bind: nothing ran); false
+   * when the connection takes no more work, and the query keeps its error.
+   */
+  private retryOnce(bypassCache: boolean): boolean {
     this.retried = true;
     // Its own error, not a twin of the leader's: run it on the unnamed statement.
     this.bypassCache = bypassCache;
@@ -326,7 +330,9 @@ export class QueryOperation implements Operation {
     this.cached = undefined;
     this.leader = false;
     this.parseDone = false;
-    this.statements!.resubmit(this);
+    if (this.statements!.resubmit(this)) return true;
+    this.finished = true; // rejected by the caller with the error it kept
+    return false;
   }
 
   handleConnectionError(error: Error): void {

@@ -51,11 +51,12 @@ export class StatementCache {
 
   /**
    * @param capacity most statements kept (≥ 1).
-   * @param resubmit queues an operation again on the same connection (a transparent retry).
+   * @param resubmit queues an operation again on the same connection (a transparent retry);
+   *   false when the connection takes no more work (closed, or Terminate already written).
    */
   constructor(
     readonly capacity: number,
-    readonly resubmit: (operation: Operation) => void,
+    readonly resubmit: (operation: Operation) => boolean,
   ) {}
 
   get size(): number {

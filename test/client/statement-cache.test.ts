@@ -12,7 +12,7 @@ import { Pool } from '../../src/pool/pool.js';
 import { pg } from '../core/oracle.js';
 import { sampleQueries } from '../fixtures/sample-values.js';
 import { clientConfig, connectionString, pgInfo } from '../setup/pg.js';
-import { type FrontendProxy, startFrontendProxy } from '../support/frontend-proxy.js';
+import { type FlightProxy, startFlightProxy } from '../support/flight-proxy.js';
 import { transports, useTransports } from '../support/transports.js';
 
 const configFor = useTransports();
@@ -336,9 +336,9 @@ describe.each(transports)('statementCache over %s', (transport) => {
 });
 
 describe('statementCache messages over TCP', () => {
-  let proxy: FrontendProxy;
+  let proxy: FlightProxy;
   beforeAll(async () => {
-    proxy = await startFrontendProxy(pgInfo());
+    proxy = await startFlightProxy(pgInfo());
   });
   afterAll(async () => {
     await proxy?.close();
@@ -363,14 +363,14 @@ describe('statementCache messages over TCP', () => {
     const { client, log } = await open(10);
     try {
       await client.query('select $1::int as n', [1]);
-      expect(log.types).toEqual(['P', 'D', 'B', 'E', 'S']);
+      expect(log.frontend).toEqual(['P', 'D', 'B', 'E', 'S']);
       log.reset();
       expect((await client.query('select $1::int as n', [2])).rows).toEqual([{ n: 2 }]);
-      expect(log.types).toEqual(['B', 'E', 'S']);
+      expect(log.frontend).toEqual(['B', 'E', 'S']);
       log.reset();
       // A new text three times in flight: the followers Bind right behind the leader's Parse.
       await Promise.all([1, 2, 3].map((i) => client.query('select $1::text as t', [String(i)])));
-      expect(log.types).toEqual(['P', 'D', 'B', 'E', 'S', 'B', 'E', 'S', 'B', 'E', 'S']);
+      expect(log.frontend).toEqual(['P', 'D', 'B', 'E', 'S', 'B', 'E', 'S', 'B', 'E', 'S']);
     } finally {
       await client.end();
     }
@@ -383,7 +383,7 @@ describe('statementCache messages over TCP', () => {
       await client.query('discard all');
       log.reset();
       await client.query('select $1::int as n', [2]);
-      expect(log.types).toEqual(['P', 'D', 'B', 'E', 'S']);
+      expect(log.frontend).toEqual(['P', 'D', 'B', 'E', 'S']);
     } finally {
       await client.end();
     }
@@ -395,7 +395,7 @@ describe('statementCache messages over TCP', () => {
       await client.query('select $1::int as a', [1]);
       log.reset();
       await client.query('select $1::int as b', [1]);
-      expect(log.types).toEqual(['C', 'P', 'D', 'B', 'E', 'S']);
+      expect(log.frontend).toEqual(['C', 'P', 'D', 'B', 'E', 'S']);
     } finally {
       await client.end();
     }
@@ -406,7 +406,7 @@ describe('statementCache messages over TCP', () => {
     try {
       await client.query('select $1::int as n', [1]);
       await client.query('select $1::int as n', [2]);
-      expect(log.types).toEqual(['P', 'B', 'D', 'E', 'S', 'P', 'B', 'D', 'E', 'S']);
+      expect(log.frontend).toEqual(['P', 'B', 'D', 'E', 'S', 'P', 'B', 'D', 'E', 'S']);
     } finally {
       await client.end();
     }
