@@ -59,10 +59,6 @@ export class StatementCache {
     readonly resubmit: (operation: Operation) => boolean,
   ) {}
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   /** The entry for `text`, marked most recently used; undefined when the text is not cached. */
   lookup(text: string): CachedStatement | undefined {
     const entry = this.entries.get(text);

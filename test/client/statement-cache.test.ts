@@ -413,6 +413,33 @@ describe('statementCache messages over TCP', () => {
   });
 });
 
+describe('a Pool connection replaced after its backend was terminated', () => {
+  it('starts with an empty cache on the new connection', async () => {
+    const pool = new Pool({ ...clientConfig(), transport: 'tcp', max: 1, statementCache: 4 });
+    pool.on('error', () => {}); // the terminated idle connection reports here
+    const admin = new Client({ ...clientConfig(), transport: 'tcp' });
+    await admin.connect();
+    try {
+      const text = 'select $1::int as n, pg_backend_pid() as pid';
+      const first = await pool.query(text, [1]);
+      const ended = new Promise((resolve) => pool.once('remove', resolve));
+      await admin.query('select pg_terminate_backend($1)', [first.rows[0].pid]);
+      await ended;
+      const second = await pool.query(text, [2]);
+      expect(second.rows[0].n).toBe(2);
+      expect(second.rows[0].pid).not.toBe(first.rows[0].pid);
+      const client = await pool.connect();
+      try {
+        expect((await preparedOn(client)).map((r) => [r.statement, r.plans])).toEqual([[text, 1]]);
+      } finally {
+        client.release();
+      }
+    } finally {
+      await Promise.all([pool.end(), admin.end()]);
+    }
+  });
+});
+
 describe('statements across a pipelined-connect fallback', () => {
   it.each(transports)(
     'over %s: queries sent before the fallback are prepared again on the new connection',
