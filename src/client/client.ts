@@ -32,6 +32,7 @@ import {
   QueryOperation,
   type QuerySpec,
 } from '../wire/query.js';
+import { checkStatementCache } from '../wire/statement-cache.js';
 import { type CopyFromStream, type CopyToStream, createCopyFrom, createCopyTo } from './copy.js';
 import { type CursorOptions, QueryCursor } from './cursor.js';
 import { clientExecuteQuery, type EagerResult, type ExecuteQueryOptions } from './execute-query.js';
@@ -88,6 +89,13 @@ export interface ClientConfig extends ConnectionConfig {
   maxPipelineBytes?: number;
   /** Highest SCRAM iteration count accepted from the server (default 100000; 0 = no cap). */
   scramMaxIterations?: number;
+  /**
+   * Prepare queries automatically: at most this many statements per connection, the least
+   * recently used closed beyond that (default 0 = off, pg's unnamed statements). Only queries
+   * with values (or `queryMode: 'extended'`) and no `name`. Not behind a transaction-mode
+   * pooler without prepared-statement support (PgBouncer, Supavisor).
+   */
+  statementCache?: number;
 }
 
 export interface QueryConfig<V = unknown[]> {
@@ -164,6 +172,7 @@ export class Client extends EventEmitter {
     this._types = new TypeOverrides(this.config.types);
     checkTimerMillis('connectionTimeoutMillis', this.config.connectionTimeoutMillis);
     checkTimerMillis('query_timeout', params.query_timeout);
+    checkStatementCache(this.config.statementCache);
   }
 
   setTypeParser(oid: number, format: TypeFormat | TypeParser, parseFn?: TypeParser): void {
@@ -284,6 +293,7 @@ export class Client extends EventEmitter {
         maxPipeline: this.config.maxPipeline,
         maxPipelineBytes: this.config.maxPipelineBytes,
         scramMaxIterations: this.config.scramMaxIterations,
+        statementCache: this.config.statementCache ?? 0,
       },
       {
         write: (data) => writer.write(data),
@@ -317,6 +327,9 @@ export class Client extends EventEmitter {
     );
     this.engine = engine;
     this.transport = transport;
+    // A new server session (the retry after a pipelined-connect mismatch): no statement of the
+    // spoiled one exists there, so named statements are parsed again.
+    this.prepared.clear();
     this.writer = writer;
     engine.start();
     for (const operation of [...carried, ...this.early.splice(0)]) engine.submit(operation);

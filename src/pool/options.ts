@@ -4,6 +4,7 @@
  */
 import type { Client, ClientConfig } from '../client/client.js';
 import { checkTimerMillis } from '../core/timer-limit.js';
+import { checkStatementCache } from '../wire/statement-cache.js';
 
 /** The client class a pool builds (ours, a subclass, or any pg-compatible class). */
 export type ClientClass = new (config: PoolConfig) => Client;
@@ -66,6 +67,8 @@ export function normaliseOptions(config: PoolConfig | undefined): NormalisedPool
   checkTimerMillis('connectionTimeoutMillis', options.connectionTimeoutMillis);
   checkTimerMillis('query_timeout', options.query_timeout);
   checkTimerMillis('maxLifetimeSeconds (in ms)', options.maxLifetimeSeconds * 1000);
+  // Checked here too, so a bad value fails `new Pool()` rather than every connect.
+  checkStatementCache(options.statementCache);
   return options;
 }
 

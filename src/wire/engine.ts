@@ -21,6 +21,7 @@ import { serialize } from 'pg-protocol';
 import type {
   BackendKeyDataMessage,
   BackendMessage,
+  CommandCompleteMessage,
   DatabaseError,
   NoticeMessage,
   NotificationResponseMessage,
@@ -32,6 +33,7 @@ import { AuthError, ConnectionError, ProtocolError } from '../core/errors.js';
 import { Authenticator, type AuthMethod } from './authenticator.js';
 import { COPY_DATA, DATA_ROW, decodeCopyData, decodeDataRow, Framer } from './framer.js';
 import type { FlowControl, Operation, TransactionStatus, TransportFlow } from './operation.js';
+import { StatementCache } from './statement-cache.js';
 
 export interface EngineOptions {
   user: string;
@@ -50,6 +52,8 @@ export interface EngineOptions {
   maxPipelineBytes?: number;
   scramMaxIterations?: number;
   maxMessageBytes?: number;
+  /** Most automatically prepared statements kept (see statement-cache.ts); 0/undefined = off. */
+  statementCache?: number;
 }
 
 export type { AuthMethod } from './authenticator.js';
@@ -114,6 +118,10 @@ export class WireEngine {
   private readonly flow: FlowControl;
   /** While set, waiting operations are not started (see FlowControl.holdQueueUntil). */
   private hold: Promise<void> | undefined;
+  /** Terminate was written: nothing may follow it (a statement-cache retry is refused). */
+  private terminating = false;
+  /** This connection's automatic prepared statements; undefined when `statementCache` is off. */
+  readonly statements: StatementCache | undefined;
 
   processID: number | null = null;
   secretKey: number | null = null;
@@ -128,6 +136,14 @@ export class WireEngine {
     this.refillBelow = Math.floor(this.maxPipeline / 2);
     this.maxPipelineBytes = Math.max(1, options.maxPipelineBytes ?? DEFAULT_MAX_PIPELINE_BYTES);
     this.framer = new Framer(options.maxMessageBytes);
+    // A new engine is a new server session: its cache starts empty.
+    if (options.statementCache) {
+      this.statements = new StatementCache(options.statementCache, (operation) => {
+        if (this.state === 'closed' || this.terminating) return false;
+        this.submit(operation);
+        return true;
+      });
+    }
     this.flow = {
       pauseReading: () => {
         if (this.readingPaused || this.state === 'closed' || !events.flow) return;
@@ -237,6 +253,7 @@ export class WireEngine {
   /** The Terminate message; the driver writes it and then ends the transport. */
   terminate(): void {
     if (this.state === 'closed') return;
+    this.terminating = true;
     this.events.write(serialize.end());
   }
 
@@ -254,7 +271,7 @@ export class WireEngine {
       this.waiting.shift();
       this.sentBytes = 0;
       try {
-        next.start(this.writeCounted, this.flow);
+        next.start(this.writeCounted, this.flow, this.statements);
       } catch (error) {
         next.handleConnectionError(error as Error);
         continue;
@@ -298,6 +315,13 @@ export class WireEngine {
         this.secretKey = secretKey;
         return;
       }
+      case 'commandComplete':
+        // DISCARD ALL / DEALLOCATE ALL, from whichever operation ran it, empties the server's
+        // set of prepared statements: forget ours too. (Then on to the operation, below.)
+        if (this.statements && StatementCache.dropsAllStatements((message as CommandCompleteMessage).text)) {
+          this.statements.discardAll();
+        }
+        break;
       case 'authenticationOk':
       case 'authenticationCleartextPassword':
       case 'authenticationMD5Password':

@@ -34,16 +34,22 @@ const TAIL = Buffer.from([
   4, // Sync
 ]);
 
+// Execute + Sync alone: for a statement whose RowDescription is already known (statement cache).
+const TAIL_NO_DESCRIBE = TAIL.subarray(7);
+
 /**
  * Parse (already serialised, possibly empty when the statement is cached) + Bind + TAIL.
  * `statement` is the prepared statement's name ('' for the unnamed one). Parameters are
- * prepared values: text, bytes (sent with format 1, binary) or null.
+ * prepared values: text, bytes (sent with format 1, binary) or null. `describe: false` leaves
+ * out the Describe (portal), for a statement whose result columns are known already.
  */
 export function extendedQuery(
   parse: Uint8Array | undefined,
   statement: string,
   params: readonly PreparedValue[],
+  describe = true,
 ): Buffer {
+  const tail = describe ? TAIL : TAIL_NO_DESCRIBE;
   const count = params.length;
   const statementBytes = statement === '' ? 0 : Buffer.byteLength(statement);
   let hasBinary = false;
@@ -69,7 +75,7 @@ export function extendedQuery(
   if (hasBinary) bindLength += 2 * count;
 
   const parseLength = parse ? parse.length : 0;
-  const out = Buffer.allocUnsafe(parseLength + 1 + bindLength + TAIL.length);
+  const out = Buffer.allocUnsafe(parseLength + 1 + bindLength + tail.length);
   let pos = 0;
   if (parse) {
     out.set(parse, 0);
@@ -111,6 +117,6 @@ export function extendedQuery(
   pos += 2;
   out.writeInt16BE(0, pos); // …text, for all columns
   pos += 2;
-  out.set(TAIL, pos);
+  out.set(tail, pos);
   return out;
 }

@@ -6,6 +6,7 @@
  * failing query cannot poison its neighbours.
  */
 import type { BackendMessage } from 'pg-protocol/dist/messages.js';
+import type { StatementCache } from './statement-cache.js';
 
 /** Writes one frontend message (already serialised) to the connection. */
 export type WriteMessage = (message: Uint8Array) => void;
@@ -40,9 +41,10 @@ export interface Operation {
   /**
    * Sends the operation's messages. Throwing here (a parameter that cannot be serialised, a
    * reused statement name) fails this operation alone: nothing of it was written. `flow` is
-   * there when the driver's transport supports flow control.
+   * there when the driver's transport supports flow control. `statements` is the connection's
+   * automatic prepared-statement cache, when it is enabled (only plain queries use it).
    */
-  start(write: WriteMessage, flow?: FlowControl): void;
+  start(write: WriteMessage, flow?: FlowControl, statements?: StatementCache): void;
   /** Every backend message between start and ReadyForQuery that is not connection-level. */
   handleMessage(message: BackendMessage): void;
   /** The operation's ReadyForQuery: it is finished and the next one owns the stream. */

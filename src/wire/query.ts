@@ -4,6 +4,13 @@
  *   OID 0 so the server infers the types with no extra round trip) when there are values, a
  *   `name`, or `queryMode: 'extended'`;
  * - simple protocol otherwise, where several statements give an array of results, as in pg.
+ *
+ * With the connection's automatic statement cache on (`statementCache`, see statement-cache.ts),
+ * an extended query without a `name` is prepared under a generated name: the first run of a text
+ * (the *leader*) sends Parse + Describe (statement) + Bind + Execute + Sync, later runs only Bind +
+ * Execute + Sync and take the columns from the cache. A Bind that finds the statement gone (26000)
+ * or changed (0A000, "cached plan must not change result type") evicts the entry; outside a
+ * transaction block nothing ran, so the query is queued again once, transparently.
  */
 import { serialize } from 'pg-protocol';
 import type {
@@ -18,7 +25,8 @@ import { type PreparedValue, prepareValue } from '../core/prepare-value.js';
 import { type FieldDef, Result } from '../core/result.js';
 import type { CustomTypesConfig } from '../core/types.js';
 import { extendedQuery } from './extended-query.js';
-import type { Operation, TransactionStatus, WriteMessage } from './operation.js';
+import type { FlowControl, Operation, TransactionStatus, WriteMessage } from './operation.js';
+import { type CachedStatement, type StatementCache, withCloses } from './statement-cache.js';
 
 export interface QuerySpec {
   text: string;
@@ -80,6 +88,16 @@ export class QueryOperation implements Operation {
   private finished = false;
   /** A type parser threw: later rows are not parsed (pg's `_canceledDueToError`). */
   private parseFailed = false;
+  /** The automatic statement this run uses (statement cache on, no `name`). */
+  private cached: CachedStatement | undefined;
+  private statements: StatementCache | undefined;
+  /** This run wrote the cached statement's Parse; `parseDone` once the server accepted it. */
+  private leader = false;
+  private parseDone = false;
+  /** Queued again after a 26000/0A000 already (a query is retried at most once). */
+  private retried = false;
+  /** The retry of a query whose leader's Parse failed runs on the unnamed statement. */
+  private bypassCache = false;
 
   constructor(
     private readonly spec: QuerySpec,
@@ -100,11 +118,15 @@ export class QueryOperation implements Operation {
     return new Result(this.spec.rowMode, this.spec.types ?? this.clientTypes);
   }
 
-  start(write: WriteMessage): void {
+  start(write: WriteMessage, _flow?: FlowControl, statements?: StatementCache): void {
     this.write = write;
     const { text, name } = this.spec;
     if (!this.extended) {
       write(serialize.query(text));
+      return;
+    }
+    if (statements !== undefined && name === undefined && !this.bypassCache) {
+      this.startCached(write, statements);
       return;
     }
     let parse: Uint8Array | undefined;
@@ -124,10 +146,45 @@ export class QueryOperation implements Operation {
     write(extendedQuery(parse, name ?? '', this.params ?? []));
   }
 
+  /**
+   * Runs through the statement cache: as the leader of a new entry (Parse + Describe statement
+   * + Bind), or on an entry already prepared or being prepared by an earlier query (Bind only).
+   * Both leave out the Describe (portal): the statement's description is enough.
+   */
+  private startCached(write: WriteMessage, statements: StatementCache): void {
+    const { text } = this.spec;
+    this.statements = statements;
+    this.leader = false;
+    this.parseDone = false;
+    let entry = statements.lookup(text);
+    let prefix: Uint8Array | undefined;
+    if (entry === undefined) {
+      entry = statements.add(text);
+      this.leader = true;
+      try {
+        prefix = concat(
+          serialize.parse({ name: entry.name, text, types: [] }),
+          serialize.describe({ type: 'S', name: entry.name }),
+        );
+      } catch (error) {
+        statements.evict(entry, false);
+        throw error;
+      }
+    }
+    this.cached = entry;
+    // Evicted statements are closed first, right after the previous query's Sync.
+    const closes = statements.takeCloses();
+    if (closes !== undefined) prefix = withCloses(closes, prefix ?? EMPTY);
+    write(extendedQuery(prefix, entry.name, this.params ?? [], false));
+  }
+
   handleMessage(message: BackendMessage): void {
     switch (message.name) {
       case 'rowDescription':
         this.startStatementIfDone();
+        if (this.leader && this.cached!.fields === undefined) {
+          this.cached!.fields = (message as RowDescriptionMessage).fields as FieldDef[];
+        }
         if (this.parseFailed) break;
         try {
           this.current.addFields((message as RowDescriptionMessage).fields as FieldDef[]);
@@ -136,6 +193,24 @@ export class QueryOperation implements Operation {
           this.failParsing(error);
         }
         break;
+      case 'parseComplete':
+        this.parseDone = true;
+        break;
+      case 'noData':
+        if (this.leader && this.cached!.fields === undefined) this.cached!.fields = null;
+        break;
+      case 'bindComplete': {
+        // A cached statement's columns, where the RowDescription would have come.
+        const fields = this.leader ? undefined : this.cached?.fields;
+        if (!fields || this.parseFailed) break;
+        try {
+          // A copy, as each uncached result has its own array.
+          this.current.addFields(fields.slice());
+        } catch (error) {
+          this.failParsing(error);
+        }
+        break;
+      }
       case 'dataRow': {
         if (this.parseFailed) break;
         if (!this.current._parsers && (message as DataRowMessage).fieldCount > 0) {
@@ -166,7 +241,7 @@ export class QueryOperation implements Operation {
         this.write?.(serialize.copyFail('No source stream defined'));
         break;
       default:
-        // parseComplete, bindComplete, noData, copyOutResponse, copyData, copyDone: nothing to keep.
+        // parameterDescription, closeComplete, copyOutResponse, copyData, copyDone: nothing to keep.
         break;
     }
   }
@@ -191,19 +266,73 @@ export class QueryOperation implements Operation {
   private fail(error: Error): void {
     if (this.error) return;
     this.error = error;
+    if (this.leader && !this.parseDone) {
+      // The Parse was refused: not prepared, and the queries bound to it fail with 26000.
+      const entry = this.cached!;
+      entry.failure = error;
+      this.statements!.evict(entry, false);
+    }
     // The statement never made it into the server's cache: parse it again next time.
     if (this.parsedHere && this.spec.name !== undefined) this.prepared.delete(this.spec.name);
   }
 
-  handleReadyForQuery(_status: TransactionStatus): void {
+  handleReadyForQuery(status: TransactionStatus): void {
     if (this.finished) return;
     this.finished = true;
     if (this.error) {
+      if (this.cached !== undefined && !this.leader) {
+        const outcome = this.cachedStatementFailure(this.cached, this.error, status);
+        if (outcome === undefined) return;
+        this.error = outcome;
+      }
       this.callbacks.reject(this.error);
       return;
     }
     this.results.push(this.current);
     this.callbacks.resolve(this.results.length === 1 ? this.results[0] : this.results);
+  }
+
+  /**
+   * A query bound to a cached statement failed. When the statement was missing (26000) or its
+   * result type changed (0A000), the Bind failed and nothing ran: outside a transaction block
+   * (ReadyForQuery 'I') the query is queued again, once, and undefined is returned. Otherwise
+   * the error to reject with: a missing statement whose leader's Parse failed gets the leader's
+   * error, since that is what the query would have got on its own.
+   */
+  private cachedStatementFailure(
+    entry: CachedStatement,
+    error: Error,
+    status: TransactionStatus,
+  ): Error | undefined {
+    const code = (error as DatabaseError).code;
+    if (code !== '26000' && code !== '0A000') return error;
+    const leaderFailed = entry.failure !== undefined;
+    if (!leaderFailed) this.statements!.evict(entry, code === '0A000');
+    if (status !== 'I' || this.retried || !this.retryOnce(leaderFailed)) {
+      return leaderFailed && code === '26000' ? entry.failure : error;
+    }
+    return undefined;
+  }
+
+  /**
+   * Queues this query again on the same connection (a 26000/0A000 Bind: nothing ran); false
+   * when the connection takes no more work, and the query keeps its error.
+   */
+  private retryOnce(bypassCache: boolean): boolean {
+    this.retried = true;
+    // Its own error, not a twin of the leader's: run it on the unnamed statement.
+    this.bypassCache = bypassCache;
+    this.results = [];
+    this.current = this.newResult();
+    this.error = undefined;
+    this.parseFailed = false;
+    this.finished = false;
+    this.cached = undefined;
+    this.leader = false;
+    this.parseDone = false;
+    if (this.statements!.resubmit(this)) return true;
+    this.finished = true; // rejected by the caller with the error it kept
+    return false;
   }
 
   handleConnectionError(error: Error): void {
@@ -214,4 +343,13 @@ export class QueryOperation implements Operation {
     // pg_terminate_backend or a shutdown), says more than "connection terminated" — as in pg.
     this.callbacks.reject(this.error ?? error);
   }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }

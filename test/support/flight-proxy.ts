@@ -2,7 +2,9 @@
  * A TCP proxy that counts round trips without a clock: it records the direction of every chunk
  * between client and server, and a "client flight" is a run of client→server chunks that the
  * server did not interrupt. A client that must wait for an answer before it can go on starts a
- * new flight; a pipelining client sends everything in one.
+ * new flight; a pipelining client sends everything in one. It also decodes the type letter of
+ * every frontend message after the startup message (P Parse, B Bind, D Describe, E Execute,
+ * S Sync, C Close, Q Query, p password…), so a test can assert which messages a query cost.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -11,6 +13,8 @@ export interface FlightLog {
   runs: ('C' | 'S')[];
   /** Client flights so far. */
   readonly clientFlights: number;
+  /** Type letters of the frontend messages sent so far, in order. */
+  readonly frontend: string[];
   /** Forget what happened so far (e.g. after connecting). */
   reset(): void;
 }
@@ -22,17 +26,49 @@ export interface FlightProxy {
   close(): Promise<void>;
 }
 
-function newLog(): FlightLog {
+function newLog(): FlightLog & { decoder: FrontendDecoder } {
   const log = {
     runs: [] as ('C' | 'S')[],
+    decoder: new FrontendDecoder(),
     get clientFlights() {
       return log.runs.filter((r) => r === 'C').length;
     },
+    get frontend() {
+      return log.decoder.types;
+    },
     reset() {
       log.runs = [];
+      log.decoder.types = [];
     },
   };
   return log;
+}
+
+/** Splits the client's byte stream into messages; the first ones (startup, SSLRequest) have no type. */
+class FrontendDecoder {
+  types: string[] = [];
+  private pending = Buffer.alloc(0);
+  private startedUp = false;
+
+  push(chunk: Buffer): void {
+    this.pending = Buffer.concat([this.pending, chunk]);
+    for (;;) {
+      if (!this.startedUp) {
+        if (this.pending.length < 8) return;
+        const length = this.pending.readInt32BE(0);
+        if (this.pending.length < length) return;
+        // 196608 = protocol 3.0: the StartupMessage; anything else (SSLRequest) comes before it.
+        if (this.pending.readInt32BE(4) === 196608) this.startedUp = true;
+        this.pending = this.pending.subarray(length);
+        continue;
+      }
+      if (this.pending.length < 5) return;
+      const length = this.pending.readInt32BE(1);
+      if (this.pending.length < 1 + length) return;
+      this.types.push(String.fromCharCode(this.pending[0]));
+      this.pending = this.pending.subarray(1 + length);
+    }
+  }
 }
 
 export async function startFlightProxy(target: { host: string; port: number }): Promise<FlightProxy> {
@@ -47,8 +83,9 @@ export async function startFlightProxy(target: { host: string; port: number }): 
     const note = (direction: 'C' | 'S') => {
       if (log.runs[log.runs.length - 1] !== direction) log.runs.push(direction);
     };
-    client.on('data', (chunk) => {
+    client.on('data', (chunk: Buffer) => {
       note('C');
+      log.decoder.push(chunk);
       upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {

@@ -218,9 +218,14 @@ export const GOALS = [
         .filter(([, v]) => v)
         .map(([name, v]) => `${name} ${fmt(v.mix)}`)
         .join(', ');
+      // Context only, not judged: the same with the opt-in automatic prepared statements.
+      const cached = m['edgepg Pool (statementCache: 100)'];
+      const optIn = cached
+        ? `; opt-in statementCache: 100 ${times(ratio(cached.mix, theirs.mix))} (${fmt(cached.mix)} q/s; ${['select', 'select_arg', 'select_args', 'select_where'].map((k) => `${k} ${times(ratio(cached[k], theirs[k]))}`).join(', ')})`
+        : '';
       return pass(
         r >= 1.0,
-        `${times(r)} (edgepg ${fmt(ours.mix)} q/s vs postgres.js ${fmt(theirs.mix)}; per query: ${kinds}; also ${others} q/s)`,
+        `${times(r)} (edgepg ${fmt(ours.mix)} q/s vs postgres.js ${fmt(theirs.mix)}; per query: ${kinds}; also ${others} q/s${optIn})`,
       );
     },
   },
