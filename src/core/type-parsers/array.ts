@@ -112,7 +112,7 @@ function parseLevel(source: string, cursor: Cursor, parseElement: ElementParser,
     }
     if (c === OPEN) {
       depth++;
-      if (depth === 1) return next;
+      if (depth <= 1) return next;
       cursor.at = next - 1;
       entries.push(parseLevel(source, cursor, parseElement, true));
       // The nested level's closing brace closes one level here too.
