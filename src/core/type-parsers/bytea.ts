@@ -74,7 +74,7 @@ function decodeEscape(text: string): Uint8Array {
       i += 2;
     } else {
       // postgres-bytea loops forever here; Postgres never sends it.
-      throw new ProtocolError(`invalid bytea escape at offset ${i}: a backslash must start \\ooo or \\\\`);
+      throw new ProtocolError(`invalid bytea escape at ${i}`);
     }
   }
   return out.subarray(0, n);

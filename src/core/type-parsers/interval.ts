@@ -14,28 +14,10 @@ type Part = 'years' | 'months' | 'days' | 'hours' | 'minutes' | 'seconds' | 'mil
 const INTERVAL =
   /^(?:([+-]?\d+)\s+years?)?\s*(?:([+-]?\d+)\s+mons?)?\s*(?:([+-]?\d+)\s+days?)?\s*(?:([+-])?(\d*):(\d\d):(\d\d)\.?(\d{1,6})?)?/;
 
-const GROUPS: ReadonlyArray<readonly [Part, number, boolean]> = [
-  // [part, group, negated by the time sign]
-  ['years', 1, false],
-  ['months', 2, false],
-  ['days', 3, false],
-  ['hours', 5, true],
-  ['minutes', 6, true],
-  ['seconds', 7, true],
-  ['milliseconds', 8, true],
-];
-
-const POSTGRES_UNITS: readonly Part[] = ['seconds', 'minutes', 'hours', 'days', 'months', 'years'];
-const ISO_DATE: ReadonlyArray<readonly [Part, string]> = [
-  ['years', 'Y'],
-  ['months', 'M'],
-  ['days', 'D'],
-];
-const ISO_TIME: ReadonlyArray<readonly [Part, string]> = [
-  ['hours', 'H'],
-  ['minutes', 'M'],
-  ['seconds', 'S'],
-];
+/** The parts in group order, skipping the sign; the last four are negated by a `-` time sign. */
+const PARTS: readonly Part[] = ['years', 'months', 'days', 'hours', 'minutes', 'seconds', 'milliseconds'];
+/** ISO 8601 letters of the first six parts. */
+const ISO_LETTERS = 'YMDHMS';
 
 /** The class name is postgres-interval's, so the parsed objects look the same to code and tests. */
 export class PostgresInterval {
@@ -51,19 +33,23 @@ export class PostgresInterval {
     if (!raw) return;
     const match = INTERVAL.exec(raw) as RegExpExecArray;
     const negative = match[4] === '-';
-    for (const [part, group, signed] of GROUPS) {
-      const text = match[group];
+    for (let i = 0; i < PARTS.length; i++) {
+      const part = PARTS[i];
+      const text = match[i < 3 ? i + 1 : i + 2];
       if (!text) continue;
       // The fraction holds microseconds with trailing zeros left out.
       const value = part === 'milliseconds' ? Number(text.padEnd(6, '0')) / 1000 : Number.parseInt(text, 10);
       if (!value) continue;
-      this[part] = negative && signed ? -value : value;
+      this[part] = negative && i > 2 ? -value : value;
     }
   }
 
   /** Postgres input text, e.g. `3 seconds 2 hours 1 years` (units in this order, as there). */
   toPostgres(): string {
-    const units = POSTGRES_UNITS.filter((unit) => Object.hasOwn(this, unit));
+    // Seconds first, years last, as postgres-interval writes them.
+    const units = PARTS.slice(0, 6)
+      .reverse()
+      .filter((unit) => Object.hasOwn(this, unit));
     if (this.milliseconds && !units.includes('seconds')) units.push('seconds');
     if (units.length === 0) return '0';
     return units.map((unit) => `${this.#amount(unit, /\.?0+$/)} ${unit}`).join(' ');
@@ -71,8 +57,10 @@ export class PostgresInterval {
 
   /** ISO 8601 duration, every part written, e.g. `P1Y0M0DT2H0M3S`. */
   toISOString(): string {
-    const part = ([unit, letter]: readonly [Part, string]) => `${this.#amount(unit, /0+$/)}${letter}`;
-    return `P${ISO_DATE.map(part).join('')}T${ISO_TIME.map(part).join('')}`;
+    const part = (unit: Part, i: number) => `${this.#amount(unit, /0+$/)}${ISO_LETTERS[i]}`;
+    return `P${PARTS.slice(0, 3).map(part).join('')}T${PARTS.slice(3, 6)
+      .map((unit, i) => part(unit, i + 3))
+      .join('')}`;
   }
 
   /** The same as `toISOString()`. */
