@@ -17,10 +17,11 @@ import fc from 'fast-check';
 import type { Client as PgClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ProtocolError } from '../../src/core/errors.js';
+import { Result } from '../../src/core/result.js';
 import { TypeOverrides, types as textTypes } from '../../src/core/types.js';
 import { TypeOverrides as FullTypeOverrides, types as fullTypes } from '../../src/core/types-full.js';
 import { connectionString } from '../setup/pg.js';
-import { pg } from './oracle.js';
+import { PgResult, pg } from './oracle.js';
 import { describeValue, outcome } from './parsed-value.js';
 import { sendFunctions, typeSamples } from './type-samples.js';
 
@@ -614,6 +615,32 @@ describe('the registry API behaves as pg-types’', () => {
     const text = new TypeOverrides();
     expect(text.getTypeParser(1184)('2020-01-01 00:00:00+00')).toStrictEqual(new Date(Date.UTC(2020, 0, 1)));
     expect(text.getTypeParser(20, 'binary')(bytes as never)).toBe(String(bytes));
+  });
+
+  it('Result parses binary columns with pg-types’ binary parsers through a client’s TypeOverrides (text view)', () => {
+    const fields = binaryOids.map((oid, i) => ({
+      name: `c${i}`,
+      tableID: 0,
+      columnID: 0,
+      dataTypeID: oid,
+      dataTypeSize: -1,
+      dataTypeModifier: -1,
+      format: 'binary',
+    }));
+    // Raw cells as pg hands them to Result: strings (both turn them into bytes the same way).
+    const row = binaryOids.map((oid) =>
+      oid === 25 ? 'héllo' : '\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008',
+    );
+    const ours = new Result(undefined, new TypeOverrides());
+    const theirs = new PgResult(undefined, new pg.TypeOverrides());
+    ours.addFields(fields);
+    theirs.addFields(fields);
+    const quiet = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      expect(describeValue(ours.parseRow(row))).toStrictEqual(describeValue(theirs.parseRow(row)));
+    } finally {
+      quiet.mockRestore();
+    }
   });
 
   it('both views and a second copy of the modules (ESM and CJS in one process) share one state', async () => {
