@@ -17,6 +17,8 @@ export type { Transaction, TransactionOptions } from './client/transaction.js';
 export { CommitUnknownError } from './client/transaction.js';
 export { EventEmitter } from './core/emitter.js';
 export * from './core/index.js';
+// Both star exports above name `types`: the full registry view (with binary parsers) is this entry's.
+export { TypeOverrides, types } from './core/types-full.js';
 // The HTTP query function too, so `edgepg` can stand in for `@neondatabase/serverless`.
 export * from './http/index.js';
 // …but with `sql.begin` working: the HTTP-only entry leaves the WebSocket session out.

@@ -27,5 +27,11 @@ export type { PreparedValue, ToPostgres } from './prepare-value.js';
 export { dateToString, dateToStringUTC } from './prepare-value.js';
 export type { FieldDef, QueryResultRow } from './result.js';
 export { Result } from './result.js';
-export type { CustomTypesConfig, TypeFormat, TypeParser } from './types.js';
-export { TypeOverrides, types } from './types.js';
+export type {
+  CustomTypesConfig,
+  TypeFormat,
+  TypeParser,
+  TypeParserRegistry,
+  TypesBuiltins,
+} from './types.js';
+export { TypeOverrides, types } from './types-full.js';

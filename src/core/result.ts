@@ -5,8 +5,8 @@
  * hidden class.
  */
 import './buffer.js';
-import { optimizedParser } from './fast-parsers.js';
-import { type CustomTypesConfig, types as globalTypes, type TypeParser } from './types.js';
+import type { CustomTypesConfig, TypeParser } from './types.js';
+import { binaryParserFrom, types as globalTypes } from './types-full.js';
 
 /** A column description, as pg-protocol's `Field` and @types/pg's `FieldDef`. */
 export interface FieldDef {
@@ -93,8 +93,9 @@ export class Result<R = any> {
       binary[i] = field.format === 'binary';
       if (field.name === '__proto__') Object.defineProperty(template, field.name, ownNull);
       else template[field.name] = null;
-      const format = (field.format || 'text') as 'text';
-      parsers[i] = optimizedParser(registry.getTypeParser(field.dataTypeID, format), format);
+      parsers[i] = binary[i]
+        ? binaryParserFrom(registry, field.dataTypeID)
+        : registry.getTypeParser(field.dataTypeID, (field.format || 'text') as 'text');
     }
     if (fields.length) this._parsers = parsers;
     this.#names = names;

@@ -1,10 +1,18 @@
 /**
- * Type parsing. The global registry is the `pg-types` 2.2.0 module object itself, the exact
- * version `pg` pins, so `types.setTypeParser(...)` calls made by apps (or by code written for
- * `pg`, which calls `require('pg-types').setTypeParser`) affect edgepg exactly as they affect pg.
+ * Type parsing: the global registry (pg-types 2.2.0's API and results, our own code; see
+ * type-parsers/registry.ts) and pg's `TypeOverrides`.
+ *
+ * This module holds the text view, all the HTTP entry needs: pg-types' text parsers, and binary
+ * parsers only where an app set them. The full entry's view (types-full.ts) adds pg-types' binary
+ * parsers. Both read and write one realm-wide state, so `types.setTypeParser(...)` through either
+ * reaches every client and `neon()` query function in the process.
  */
-import './buffer.js';
-import pgTypes from 'pg-types';
+import type { TypesBuiltins } from './type-parsers/builtins.js';
+import { registryView, type TypeParserRegistry } from './type-parsers/registry.js';
+
+export type { ElementParser } from './type-parsers/array.js';
+export type { BuiltinTypeName, TypesBuiltins } from './type-parsers/builtins.js';
+export type { TypeParserRegistry } from './type-parsers/registry.js';
 
 export type TypeFormat = 'text' | 'binary';
 
@@ -17,8 +25,11 @@ export interface CustomTypesConfig {
   getTypeParser(oid: number, format?: TypeFormat): TypeParser<any, any>;
 }
 
-/** The pg-types module: `getTypeParser`, `setTypeParser`, `arrayParser`, `builtins`. */
-export const types: typeof pgTypes = pgTypes;
+/** The global registry (text view): `getTypeParser`, `setTypeParser`, `arrayParser`, `builtins`. */
+export const types: TypeParserRegistry & { builtins: TypesBuiltins } = /* @__PURE__ */ registryView(
+  'types.text',
+  undefined,
+);
 
 /**
  * Per-client (or per-query) parser overrides that fall back to another registry, by default the
@@ -30,7 +41,7 @@ export class TypeOverrides implements CustomTypesConfig {
   readonly binary: Record<number, TypeParser<Uint8Array>> = {};
 
   constructor(userTypes?: CustomTypesConfig) {
-    this._types = userTypes ?? pgTypes;
+    this._types = userTypes ?? types;
   }
 
   getOverrides(format: TypeFormat): Record<number, TypeParser<never>> {

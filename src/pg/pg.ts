@@ -14,7 +14,7 @@ import { escapeIdentifier, escapeLiteral } from '../core/escape.js';
 import type * as result from '../core/result.js';
 import { type QueryResultRow, Result, type Result as ResultType } from '../core/result.js';
 import type * as typesModule from '../core/types.js';
-import { TypeOverrides, type TypeOverrides as TypeOverridesType, types } from '../core/types.js';
+import { TypeOverrides, type TypeOverrides as TypeOverridesType, types } from '../core/types-full.js';
 import type * as pool from '../pool/pool.js';
 import { Pool, type Pool as PoolType } from '../pool/pool.js';
 import { Connection, type Connection as ConnectionType } from './connection.js';

@@ -21,12 +21,14 @@ describe('the built package', () => {
     // ORMs' peer ranges on @neondatabase/serverless must accept us when aliased.
     expect(pkg.version).toMatch(/^1\.\d+\.\d+$/);
     expect(pkg.license).toBe('MIT');
-    // Only the Buffer polyfill has side effects (it must survive tree-shaking: pg-types needs
-    // Buffer at load); everything else may be dropped when unused.
+    // Only the Buffer polyfill has side effects (it must survive tree-shaking: pg-protocol needs
+    // Buffer); everything else may be dropped when unused.
     expect(Array.isArray(pkg.sideEffects)).toBe(true);
     for (const entry of pkg.sideEffects as string[]) expect(entry).toMatch(/buffer|chunk-/);
     expect(pkg.engines.node).toBe('>=19');
-    expect(pkg.dependencies['pg-types']).toBe('2.2.0');
+    // The type parsers are our own (src/core/type-parsers); pg-types is the tests' oracle only.
+    expect(pkg.dependencies['pg-types']).toBeUndefined();
+    expect(pkg.devDependencies['pg-types']).toBe('2.2.0');
   });
 
   it('resolves every exports entry to files that exist, with types for both formats', () => {
@@ -70,7 +72,7 @@ describe('the built package', () => {
     expect(result.keys).toContain('DatabaseError');
   });
 
-  it('shares one identity across the ESM and CJS copies (errors, pg-types registry)', async () => {
+  it('shares one identity across the ESM and CJS copies (errors, type-parser registry)', async () => {
     const cjs = require(join(root, 'dist/index.cjs')) as Lib;
     const esm = (await import(join(root, 'dist/index.js'))) as Lib;
     expect(cjs.ParameterError).not.toBe(esm.ParameterError);
@@ -80,6 +82,15 @@ describe('the built package', () => {
     expect(fromCjs).not.toBeInstanceOf(esm.ConfigError);
     expect(new esm.ConfigError('esm')).toBeInstanceOf(cjs.EdgePgError);
     expect(cjs.types).toBe(esm.types);
+    // edgepg/http's text-only view shares the parsers' state with the full entry's view.
+    const http = (await import(join(root, 'dist/http.js'))) as typeof import('../../src/http/index.js');
+    const original = esm.types.getTypeParser(1186);
+    try {
+      http.types.setTypeParser(1186, (value: string) => `interval ${value}`);
+      expect(cjs.types.getTypeParser(1186)('1 day')).toBe('interval 1 day');
+    } finally {
+      cjs.types.setTypeParser(1186, original);
+    }
     expect(cjs.DatabaseError).toBe(esm.DatabaseError);
   });
 

@@ -6,6 +6,7 @@ import type { Client as PgClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../src/client/client.js';
 import { pg } from '../core/oracle.js';
+import { describeValue } from '../core/parsed-value.js';
 import { sampleQueries } from '../fixtures/sample-values.js';
 import { connectionString } from '../setup/pg.js';
 import { transports, useTransports } from '../support/transports.js';
@@ -24,7 +25,9 @@ function shape(result: {
     command: result.command,
     rowCount: result.rowCount,
     oid: result.oid,
-    rows: result.rows,
+    // Described: class instances (intervals) by class name and content, as our registry's
+    // classes are not pg-types'; Dates by time, bytes by content.
+    rows: describeValue(result.rows),
     // Temp tables differ per session, so only say whether a column came from a table.
     fields: result.fields.map((f) => ({ ...(f as object), tableID: (f as { tableID: number }).tableID > 0 })),
   };

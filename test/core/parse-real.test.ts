@@ -10,6 +10,7 @@ import { type FieldDef, Result } from '../../src/core/index.js';
 import { sampleQueries } from '../fixtures/sample-values.js';
 import { connectionString } from '../setup/pg.js';
 import { pg } from './oracle.js';
+import { describeValue } from './parsed-value.js';
 
 const rawTypes = { getTypeParser: () => (value: string) => value };
 let client: PgClient;
@@ -30,7 +31,10 @@ async function compare(text: string, values?: unknown[]) {
     ours.addFields(raw.fields as FieldDef[]);
     const theirs = rowMode ? await client.query({ text, values, rowMode }) : expected;
     const rows = (raw.rows as (string | null)[][]).map((row) => ours.parseRow(row));
-    expect(rows, `${rowMode ?? 'object'} rows of: ${text}`).toStrictEqual(theirs.rows);
+    // Described, so our interval class compares with postgres-interval's by name and content.
+    expect(describeValue(rows), `${rowMode ?? 'object'} rows of: ${text}`).toStrictEqual(
+      describeValue(theirs.rows),
+    );
   }
 }
 

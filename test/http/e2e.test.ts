@@ -10,6 +10,7 @@ import { type FullQueryResults, NeonDbError, type NeonQueryFunction, neon } from
 import { type LocalServer, startServer } from '../../src/server/index.js';
 import { sampleQueries } from '../fixtures/sample-values.js';
 import { clientConfig, credentials, pgInfo } from '../setup/pg.js';
+import { plain } from './helpers/compare.js';
 
 let server: LocalServer;
 let direct: pg.Client;
@@ -30,12 +31,15 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** pg's result as plain data for the comparison (its Field objects, class instances in rows kept). */
+/**
+ * pg's result as plain data for the comparison (its Field objects; class instances in rows, such
+ * as postgres-interval's, by class name and fields, since our registry has its own classes).
+ */
 function fromPg(result: pg.QueryResult) {
   return {
     command: result.command,
     rowCount: result.rowCount,
-    rows: result.rows,
+    rows: plain(result.rows),
     fields: result.fields.map((f) => ({ ...f })),
   };
 }
@@ -44,7 +48,7 @@ function fromOurs(result: FullQueryResults<boolean>) {
   return {
     command: result.command,
     rowCount: result.rowCount,
-    rows: result.rows,
+    rows: plain(result.rows),
     fields: result.fields.map((f) => ({ ...f })),
   };
 }
@@ -60,7 +64,7 @@ describe('neon() over HTTP against the local server equals pg over TCP', () => {
 
       const arrays = await sql.query(sample.text, sample.values, { arrayMode: true });
       const pgArrays = await direct.query({ text: sample.text, values: sample.values, rowMode: 'array' });
-      expect(arrays.rows).toStrictEqual(pgArrays.rows);
+      expect(plain(arrays.rows)).toStrictEqual(plain(pgArrays.rows));
       expect(arrays.rowAsArray).toBe(true);
     });
   }

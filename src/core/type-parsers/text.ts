@@ -1,0 +1,162 @@
+/**
+ * The text-format parsers pg-types 2.2.0 registers, by OID, with its exact results; the hot ones
+ * (no parse, int8, int4[], timestamps) take a fast path on the common input. Differential tests
+ * against pg-types itself: test/core/type-registry.test.ts.
+ */
+import { parseArray } from './array.js';
+import { parseBytea } from './bytea.js';
+import { parseDate } from './date.js';
+import { parseInterval } from './interval.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: parsers take and return any value, as in pg-types
+export type AnyParser = (value: any) => any;
+
+/** The parser for every OID without one (text, varchar, numeric, …): `String(value)`, which returns text as is. */
+export function noParse(value: unknown): unknown {
+  return typeof value === 'string' ? value : String(value);
+}
+
+/** int8 stays text (a JavaScript number cannot hold it); non-text input as pg-types treats it. */
+export function parseBigInteger(value: unknown): unknown {
+  if (typeof value === 'string') return value;
+  const text = String(value);
+  return /^\d+$/.test(text) ? text : value;
+}
+
+function parseInteger(value: string): number {
+  return Number.parseInt(value, 10);
+}
+
+function parseBool(value: string | null): boolean | null {
+  if (value === null) return null;
+  return (
+    value === 'TRUE' ||
+    value === 't' ||
+    value === 'true' ||
+    value === 'y' ||
+    value === 'yes' ||
+    value === 'on' ||
+    value === '1'
+  );
+}
+
+interface Point {
+  x: number;
+  y: number;
+}
+
+/** `(x,y)`; anything not starting with `(` is null. */
+function parsePoint(value: string): Point | null {
+  if (value[0] !== '(') return null;
+  const [x, y] = value.substring(1, value.length - 1).split(',');
+  return { x: Number.parseFloat(x), y: Number.parseFloat(y) };
+}
+
+/**
+ * `<(x,y),r>`: the point is the text from index 2 through the first `)`; the radius is what
+ * follows it, without `)` and `,` characters.
+ */
+function parseCircle(value: string): (Point & { radius: number }) | null {
+  if (value[0] !== '<' && value[1] !== '(') return null;
+  const close = value.indexOf(')', 2);
+  const end = value.length - 1;
+  if (close < 0 || close >= end) {
+    const point = parsePoint(`(${value.slice(2, end)}`) as Point & { radius: number };
+    point.radius = Number.NaN;
+    return point;
+  }
+  const point = parsePoint(`(${value.slice(2, close + 1)}`) as Point & { radius: number };
+  point.radius = Number.parseFloat(value.slice(close + 1, end).replace(/[),]/g, ''));
+  return point;
+}
+
+const parseJson = (value: string): unknown => JSON.parse(value);
+
+const ZERO = 48;
+
+/** int2[], int4[], oid[]: a flat list of plain integers is split here, anything else (NULLs, nesting) by the array parser. */
+export function parseIntegerArray(s: string): unknown {
+  const length = s.length;
+  if (length < 2 || s.charCodeAt(0) !== 123 /* { */ || s.charCodeAt(length - 1) !== 125 /* } */) {
+    return s ? parseArray(s, parseInteger) : null;
+  }
+  const out: number[] = [];
+  if (length === 2) return out;
+  let value = 0;
+  let negative = false;
+  let digitsSeen = 0;
+  for (let i = 1; i < length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= ZERO && c <= ZERO + 9) {
+      value = value * 10 + (c - ZERO);
+      digitsSeen++;
+    } else if (c === 45 /* - */ && digitsSeen === 0 && !negative) {
+      negative = true;
+    } else if ((c === 44 /* , */ || c === 125) && digitsSeen > 0 && digitsSeen < 16) {
+      out.push(negative ? -value : value);
+      value = 0;
+      negative = false;
+      digitsSeen = 0;
+    } else {
+      return parseArray(s, parseInteger);
+    }
+  }
+  return out;
+}
+
+/** An array parser for elements read by `element`; pg-types gives null for empty text. */
+function arrayOf(element?: (entry: string) => unknown): AnyParser {
+  return (value: string) => (value ? parseArray(value, element) : null);
+}
+
+const parseStringArray = arrayOf();
+
+/** A fresh table of pg-types' text parsers, by OID. */
+export function textParsers(): Record<number, AnyParser> {
+  return {
+    16: parseBool,
+    17: parseBytea,
+    20: parseBigInteger,
+    21: parseInteger,
+    23: parseInteger,
+    26: parseInteger,
+    114: parseJson, // json
+    199: arrayOf(parseJson), // json[]
+    600: parsePoint,
+    651: parseStringArray, // cidr[]
+    700: Number.parseFloat,
+    701: Number.parseFloat,
+    718: parseCircle,
+    791: parseStringArray, // money[]
+    1000: arrayOf(parseBool),
+    1001: arrayOf(parseBytea),
+    1005: parseIntegerArray, // int2[]
+    1007: parseIntegerArray, // int4[]
+    1008: parseStringArray, // regproc[]
+    1009: parseStringArray, // text[]
+    1014: parseStringArray, // char[]
+    1015: parseStringArray, // varchar[]
+    1016: arrayOf((entry) => (parseBigInteger(entry) as string).trim()), // int8[]
+    1017: arrayOf(parsePoint),
+    1021: arrayOf(Number.parseFloat), // float4[]
+    1022: arrayOf(Number.parseFloat), // float8[]
+    1028: parseIntegerArray, // oid[]
+    1040: parseStringArray, // macaddr[]
+    1041: parseStringArray, // inet[]
+    1082: parseDate, // date
+    1114: parseDate, // timestamp
+    1115: arrayOf(parseDate),
+    1182: arrayOf(parseDate), // date[]
+    1183: parseStringArray, // time[]
+    1184: parseDate, // timestamptz
+    1185: arrayOf(parseDate),
+    1186: parseInterval,
+    1187: arrayOf(parseInterval),
+    1231: arrayOf(Number.parseFloat), // numeric[]
+    1270: parseStringArray, // timetz[]
+    2951: parseStringArray, // uuid[]
+    3802: parseJson, // jsonb
+    3807: arrayOf(parseJson), // jsonb[]
+    3907: parseStringArray, // numrange[]
+  };
+}
