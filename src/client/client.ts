@@ -15,7 +15,8 @@ import { escapeIdentifier, escapeLiteral } from '../core/escape.js';
 import { type NeonConfigPerClient, neonConfig } from '../core/neon-config.js';
 import type { QueryResultRow, Result } from '../core/result.js';
 import { checkTimerMillis } from '../core/timer-limit.js';
-import { type CustomTypesConfig, type TypeFormat, TypeOverrides, type TypeParser } from '../core/types.js';
+import type { CustomTypesConfig, TypeFormat, TypeParser } from '../core/types.js';
+import { TypeOverrides } from '../core/types-full.js';
 import {
   OpenAttempt,
   type OpenSignal,

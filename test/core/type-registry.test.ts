@@ -16,6 +16,7 @@ import { build } from 'esbuild';
 import fc from 'fast-check';
 import type { Client as PgClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Client } from '../../src/client/client.js';
 import { ProtocolError } from '../../src/core/errors.js';
 import { Result } from '../../src/core/result.js';
 import { TypeOverrides, types as textTypes } from '../../src/core/types.js';
@@ -615,6 +616,19 @@ describe('the registry API behaves as pg-types’', () => {
     const text = new TypeOverrides();
     expect(text.getTypeParser(1184)('2020-01-01 00:00:00+00')).toStrictEqual(new Date(Date.UTC(2020, 0, 1)));
     expect(text.getTypeParser(20, 'binary')(bytes as never)).toBe(String(bytes));
+  });
+
+  it('client.getTypeParser(oid, format) is pg’s, binary included', () => {
+    const bytes = Buffer.from([0, 0, 0, 0, 0, 0, 1, 0]);
+    const ours = new Client({ host: 'localhost' });
+    const theirs = new pg.Client({ host: 'localhost' });
+    for (const oid of binaryOids) {
+      const input = oid === 25 ? Buffer.from('héllo') : bytes;
+      expect(outcome(ours.getTypeParser(oid, 'binary'), input), `binary ${oid}`).toStrictEqual(
+        outcome(theirs.getTypeParser(oid, 'binary') as unknown as Parser, input),
+      );
+    }
+    expect(ours.getTypeParser(1184)('2020-01-01 00:00:00+00')).toStrictEqual(new Date(Date.UTC(2020, 0, 1)));
   });
 
   it('Result parses binary columns with pg-types’ binary parsers through a client’s TypeOverrides (text view)', () => {
