@@ -8,9 +8,9 @@ import { pgLibCjsExports, pgLibEntries } from './scripts/pg-lib-build.js';
 /**
  * Source modules that stay separate files, imported through package.json "imports" so that
  * conditions and load order can be controlled per runtime:
- * - `#buffer-polyfill`: pg-types reads `Buffer` while it loads, so the polyfill must run before
- *   pg-types in every bundle. Code splitting reorders imports between chunks, but external
- *   imports keep their source order, so it is imported right above pg-types.
+ * - `#buffer-polyfill`: pg-protocol's serializer allocates a `Buffer` while it loads, so the
+ *   polyfill must run before it in every bundle. Code splitting reorders imports between chunks,
+ *   but external imports keep their source order, so it is imported right above pg-protocol.
  * - `#tcp`: the TCP transport (`node:net`/`node:tls`) for the `node` condition, a stub that
  *   says "use a WebSocket" everywhere else, so browser and edge bundlers never see Node modules.
  */
@@ -120,8 +120,7 @@ const classNamesKept: Plugin = {
 /**
  * One build for every entry, ESM + CJS with `.d.ts`/`.d.cts` types. Class names are kept by
  * `classNamesKept` (above) rather than `keepNames`.
- * Runtime dependencies stay external: `pg-types` in particular must be the same module instance
- * the app (and pg code) sees.
+ * Runtime dependencies stay external (`ws`, `buffer`), except pg-protocol (below).
  */
 const shared = {
   format: ['esm', 'cjs'],

@@ -42,11 +42,11 @@ function envUser(): string | undefined {
   return envVar(windows ? 'USERNAME' : 'USER');
 }
 
-// pg-types types OIDs as an enum that lacks the array OIDs; the registry itself takes any number.
+// The registry's types name OIDs as an enum that lacks the array OIDs; it takes any number.
 const registry = types as unknown as CustomTypesConfig & {
   setTypeParser(oid: number, format: 'text', parser: TypeParser): void;
 };
-// Remember pg-types' own int8 parsers so `parseInt8 = false` can restore them.
+// Remember the default int8 parsers (pg-types') so `parseInt8 = false` can restore them.
 const parseBigInteger = registry.getTypeParser(20, 'text');
 const parseBigIntegerArray = registry.getTypeParser(1016, 'text');
 

@@ -2,8 +2,8 @@
  * The response: results parsed as Neon 1.2.0 parses them, and errors mapped as it maps them.
  *
  * Rows arrive as arrays of Postgres text (or null). Each column's parser is chosen once, from
- * `new TypeOverrides(types).getTypeParser(dataTypeID, 'text')` (the global pg-types registry when
- * no `types` are given), so values equal pg's over TCP.
+ * `new TypeOverrides(types).getTypeParser(dataTypeID, 'text')` (the global registry, pg-types
+ * 2.2.0's parsers, when no `types` are given), so values equal pg's over TCP.
  *
  * Memory: the body text is released as soon as it is parsed (it never outlives `parseBody`), and
  * each parsed row replaces its raw array in the rows array, so raw and parsed rows are never both
@@ -12,7 +12,7 @@
  * cell an old-to-new reference for the garbage collector to track (arrays mode ran at less than
  * half the speed of objects mode that way).
  *
- * A column whose parser is still pg-types' own runs a faster equivalent (core/fast-parsers.ts).
+ * Columns whose parser is the registry's own no-op (text, int8) skip the call (core/fast-parsers.ts).
  */
 import { fastNoParse, fastParseBigInteger, optimizedScalarParser } from '../core/fast-parsers.js';
 import type { FieldDef } from '../core/result.js';
