@@ -36,29 +36,34 @@ export type ErrorField = (typeof errorFields)[number];
 const brand = Symbol.for('edgepg.NeonDbError');
 
 export class NeonDbError extends Error {
-  // Class fields: own enumerable properties defined in this order right after `super()`.
-  override name = 'NeonDbError' as const;
-  severity: string | undefined;
-  code: string | undefined;
-  detail: string | undefined;
-  hint: string | undefined;
-  position: string | undefined;
-  internalPosition: string | undefined;
-  internalQuery: string | undefined;
-  where: string | undefined;
-  schema: string | undefined;
-  table: string | undefined;
-  column: string | undefined;
-  dataType: string | undefined;
-  constraint: string | undefined;
-  file: string | undefined;
-  line: string | undefined;
-  routine: string | undefined;
+  // Own enumerable properties in this order (as Neon's class fields define them): `name`, the 16
+  // fields, `sourceError` — assigned in the constructor from `errorFields` rather than declared
+  // one by one, which would spell every name out a second time in the bundle.
+  declare name: 'NeonDbError';
+  declare severity: string | undefined;
+  declare code: string | undefined;
+  declare detail: string | undefined;
+  declare hint: string | undefined;
+  declare position: string | undefined;
+  declare internalPosition: string | undefined;
+  declare internalQuery: string | undefined;
+  declare where: string | undefined;
+  declare schema: string | undefined;
+  declare table: string | undefined;
+  declare column: string | undefined;
+  declare dataType: string | undefined;
+  declare constraint: string | undefined;
+  declare file: string | undefined;
+  declare line: string | undefined;
+  declare routine: string | undefined;
   /** The error that caused this one (the `fetch` rejection, a bad response body, …). */
-  sourceError: Error | undefined;
+  declare sourceError: Error | undefined;
 
   constructor(message: string) {
     super(message);
+    const self = this as unknown as Record<string, unknown>;
+    for (const key of ['name', ...errorFields, 'sourceError']) self[key] = undefined;
+    this.name = 'NeonDbError';
     Object.defineProperty(this, brand, { value: true });
     const capture = (Error as { captureStackTrace?: (target: object, ctor: unknown) => void })
       .captureStackTrace;
