@@ -54,8 +54,8 @@ export class TypeOverrides implements CustomTypesConfig {
   setTypeParser(oid: number, format: TypeFormat, parseFn: TypeParser): void;
   setTypeParser(oid: number, formatOrFn: TypeFormat | TypeParser, parseFn?: TypeParser): void {
     if (typeof formatOrFn === 'function') {
-      this.text[oid] = formatOrFn;
-      return;
+      parseFn = formatOrFn;
+      formatOrFn = 'text';
     }
     if (typeof parseFn !== 'function') throw new TypeError('setTypeParser expects a parser function');
     (this.getOverrides(formatOrFn) as Record<number, TypeParser>)[oid] = parseFn;

@@ -11,10 +11,11 @@ import { parseInterval } from './interval.js';
 // biome-ignore lint/suspicious/noExplicitAny: parsers take and return any value, as in pg-types
 export type AnyParser = (value: any) => any;
 
-/** The parser for every OID without one (text, varchar, numeric, …): `String(value)`, which returns text as is. */
-export function noParse(value: unknown): unknown {
-  return typeof value === 'string' ? value : String(value);
-}
+/**
+ * The parser for every OID without one (text, varchar, numeric, …): pg-types' `String(value)`,
+ * which returns text as is; the global itself, so every copy of edgepg in the realm shares it.
+ */
+export const noParse: AnyParser = String;
 
 /** int8 stays text (a JavaScript number cannot hold it); non-text input as pg-types treats it. */
 export function parseBigInteger(value: unknown): unknown {
@@ -30,17 +31,11 @@ function parseInteger(value: string): number {
   return Number.parseInt(value, 10);
 }
 
+/** The texts pg-types reads as true (compared with `===`, as there). */
+const TRUE_TEXTS = 'TRUE t true y yes on 1'.split(' ');
+
 function parseBool(value: string | null): boolean | null {
-  if (value === null) return null;
-  return (
-    value === 'TRUE' ||
-    value === 't' ||
-    value === 'true' ||
-    value === 'y' ||
-    value === 'yes' ||
-    value === 'on' ||
-    value === '1'
-  );
+  return value === null ? null : TRUE_TEXTS.includes(value);
 }
 
 interface Point {
