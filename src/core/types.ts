@@ -45,9 +45,7 @@ export class TypeOverrides implements CustomTypesConfig {
   }
 
   getOverrides(format: TypeFormat): Record<number, TypeParser<never>> {
-    if (format === 'text') return this.text;
-    if (format === 'binary') return this.binary;
-    return {};
+    return format === 'text' || format === 'binary' ? this[format] : {};
   }
 
   setTypeParser(oid: number, parseFn: TypeParser): void;
