@@ -130,7 +130,7 @@ export function textParsers(): Record<number, AnyParser> {
     1009: parseStringArray, // text[]
     1014: parseStringArray, // char[]
     1015: parseStringArray, // varchar[]
-    1016: arrayOf((entry) => (parseBigInteger(entry) as string).trim()), // int8[]
+    1016: arrayOf((entry) => entry.trim()), // int8[]: entries are text, which the int8 parser keeps
     1017: arrayOf(parsePoint),
     1021: arrayOf(toFloat), // float4[]
     1022: arrayOf(toFloat), // float8[]
