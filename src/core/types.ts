@@ -45,17 +45,15 @@ export class TypeOverrides implements CustomTypesConfig {
   }
 
   getOverrides(format: TypeFormat): Record<number, TypeParser<never>> {
-    if (format === 'text') return this.text;
-    if (format === 'binary') return this.binary;
-    return {};
+    return format === 'text' || format === 'binary' ? this[format] : {};
   }
 
   setTypeParser(oid: number, parseFn: TypeParser): void;
   setTypeParser(oid: number, format: TypeFormat, parseFn: TypeParser): void;
   setTypeParser(oid: number, formatOrFn: TypeFormat | TypeParser, parseFn?: TypeParser): void {
     if (typeof formatOrFn === 'function') {
-      this.text[oid] = formatOrFn;
-      return;
+      parseFn = formatOrFn;
+      formatOrFn = 'text';
     }
     if (typeof parseFn !== 'function') throw new TypeError('setTypeParser expects a parser function');
     (this.getOverrides(formatOrFn) as Record<number, TypeParser>)[oid] = parseFn;

@@ -396,7 +396,16 @@ describe('without a global Buffer (browsers, plain workerd)', () => {
     runInNewContext(bundle.outputFiles[0].text, context);
     const view = (context.textView as { types: PgTypes }).types;
     expect(runInNewContext('typeof Buffer', context)).toBe('undefined');
-    for (const input of ['\\x00ff5c41', '\\x', 'a\\\\b\\001\\377ü', '']) {
+    for (const input of [
+      '\\x00ff5c41',
+      '\\x',
+      '\\xAbCd0',
+      '\\x0a1g23',
+      '\\xg0',
+      'a\\\\b\\001\\377ü',
+      '\\400\\\\',
+      '',
+    ]) {
       const theirs = pgTypes.getTypeParser(17)(input as never) as Buffer;
       const bytes = view.getTypeParser(17)(input as never) as Uint8Array;
       expect(Object.getPrototypeOf(bytes).constructor.name, input).toBe('Uint8Array');

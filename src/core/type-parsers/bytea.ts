@@ -14,43 +14,21 @@ interface BufferLike {
   from(text: string, encoding: 'hex'): Uint8Array;
 }
 
-/** The runtime's `Buffer` (Node, Bun, Deno, or the polyfill the full entry installs), if any. */
-function runtimeBuffer(): BufferLike | undefined {
-  return (globalThis as { Buffer?: BufferLike }).Buffer;
-}
-
 export function parseBytea(text: string): Uint8Array {
-  const Buffer = runtimeBuffer();
-  if (text.startsWith('\\x')) {
-    if (Buffer) return Buffer.from(text.slice(2), 'hex');
-    return decodeHex(text, 2);
-  }
-  const bytes = decodeEscape(text);
+  // The runtime's `Buffer` (Node, Bun, Deno, or the polyfill the full entry installs), if any.
+  const Buffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+  const hex = text.startsWith('\\x');
+  if (hex && Buffer) return Buffer.from(text.slice(2), 'hex');
+  const bytes = hex ? decodeHex(text) : decodeEscape(text);
   return Buffer ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length) : bytes;
 }
 
-/** Hex digit value, or -1. */
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  const lower = c | 32;
-  if (lower >= 97 && lower <= 102) return lower - 87;
-  return -1;
-}
-
-export function decodeHex(text: string, from: number): Uint8Array {
-  const out = new Uint8Array((text.length - from) >> 1);
-  let n = 0;
-  for (let i = from; i + 1 < text.length; i += 2) {
-    const high = hexValue(text.charCodeAt(i));
-    const low = hexValue(text.charCodeAt(i + 1));
-    if (high < 0 || low < 0) break;
-    out[n++] = (high << 4) | low;
-  }
-  return n === out.length ? out : out.subarray(0, n);
-}
-
-function isOctal(c: number): boolean {
-  return c >= 48 && c <= 55;
+/** `\x…` without Buffer: the longest run of whole hex pairs, as Buffer reads it. */
+function decodeHex(text: string): Uint8Array {
+  const pairs = (/^(?:[\da-f]{2})*/i.exec(text.slice(2)) as RegExpExecArray)[0];
+  const out = new Uint8Array(pairs.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(pairs.substr(2 * i, 2), 16);
+  return out;
 }
 
 function decodeEscape(text: string): Uint8Array {
@@ -58,18 +36,13 @@ function decodeEscape(text: string): Uint8Array {
   let n = 0;
   let i = 0;
   while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c !== 92 /* \ */) {
-      out[n++] = c;
-      i++;
-    } else if (
-      isOctal(text.charCodeAt(i + 1)) &&
-      isOctal(text.charCodeAt(i + 2)) &&
-      isOctal(text.charCodeAt(i + 3))
-    ) {
-      out[n++] = Number.parseInt(text.slice(i + 1, i + 4), 8);
+    if (text[i] !== '\\') {
+      // The low byte of the code, as Uint8Array stores it.
+      out[n++] = text.charCodeAt(i++);
+    } else if (/^[0-7]{3}$/.test(text.substr(i + 1, 3))) {
+      out[n++] = Number.parseInt(text.substr(i + 1, 3), 8);
       i += 4;
-    } else if (text.charCodeAt(i + 1) === 92) {
+    } else if (text[i + 1] === '\\') {
       out[n++] = 92;
       i += 2;
     } else {

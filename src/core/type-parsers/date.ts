@@ -10,139 +10,87 @@
  * - the date and time may be surrounded by other text (`.*` after the seconds is ignored).
  */
 
-const ZERO = 48;
+/** What Postgres prints for every ordinary date or timestamp (a year from 0100 to 9999, AD). */
+const ORDINARY = /^(?!00)\d{4}-\d\d-\d\d(?: \d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d(?::\d\d){0,2})?)?$/;
 
-function digits(s: string, from: number, count: number): number {
-  let value = 0;
-  for (let i = from; i < from + count; i++) {
-    const d = s.charCodeAt(i) - ZERO;
-    if (d < 0 || d > 9) return -1;
-    value = value * 10 + d;
-  }
-  return value;
-}
+/** The two digits at `i` (48 is '0': 48 * 10 + 48 = 528). */
+const two = (s: string, i: number): number => s.charCodeAt(i) * 10 + s.charCodeAt(i + 1) - 528;
 
-/**
- * `YYYY-MM-DD HH:MM:SS[.f…][±HH[:MM[:SS]]]` with a four-digit year from 0100 on (what Postgres
- * prints for every ordinary timestamp) is read here in one pass; everything else — BC, infinity,
- * dates without a time, years before 100 or beyond 9999 — goes to `parseDateText`.
- */
+/** Ordinary text is read here from fixed positions, checked by one regex test; the rest by `parseDateText`. */
 export function parseDate(s: string): unknown {
+  if (!ORDINARY.test(s)) return parseDateText(s);
+  const year = two(s, 0) * 100 + two(s, 2);
+  const month = two(s, 5) - 1;
+  const day = two(s, 8);
   const length = s.length;
-  if (
-    length < 19 ||
-    s.charCodeAt(4) !== 45 /* - */ ||
-    s.charCodeAt(7) !== 45 ||
-    s.charCodeAt(10) !== 32 /* space */ ||
-    s.charCodeAt(13) !== 58 /* : */ ||
-    s.charCodeAt(16) !== 58
-  ) {
-    return parseDateText(s);
-  }
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  const hour = digits(s, 11, 2);
-  const minute = digits(s, 14, 2);
-  const second = digits(s, 17, 2);
-  // `digits` gives -1 for a non-digit, and an OR of small integers is negative iff one of them is.
-  if (year < 100 || (month | day | hour | minute | second) < 0) return parseDateText(s);
-
-  let pos = 19;
-  let ms = 0;
-  if (s.charCodeAt(pos) === 46 /* . */) {
-    let end = pos + 1;
-    let fraction = 0;
-    let scale = 1;
-    while (end < length) {
-      const c = s.charCodeAt(end) - ZERO;
-      if (c < 0 || c > 9) break;
-      fraction = fraction * 10 + c;
+  if (length === 10) return new Date(year, month, day);
+  // The offset's sign, if any, is the first '+' (43) or '-' (45) after the seconds: '.' (46) and
+  // digits have higher codes. `fraction / scale` is the correctly rounded value of the digits, as
+  // parseFloat's is, while both are exact doubles (up to 15 digits); longer ones use parseFloat.
+  let sign = 19;
+  let fraction = 0;
+  let scale = 1;
+  for (; sign < length; sign++) {
+    const c = s.charCodeAt(sign);
+    if (c < 46) break;
+    if (c > 46) {
+      fraction = fraction * 10 + c - 48;
       scale *= 10;
-      end++;
     }
-    if (scale === 1) return parseDateText(s);
-    // `fraction / scale` is the correctly rounded value of the digits, as parseFloat's is, while
-    // both are exact doubles (up to 15 digits); longer fractions go through parseFloat.
-    ms = 1000 * (scale <= 1e15 ? fraction / scale : Number.parseFloat(s.slice(pos, end)));
-    pos = end;
   }
-  if (pos === length) return new Date(year, month - 1, day, hour, minute, second, ms);
-
-  const sign = s.charCodeAt(pos);
-  if (sign !== 43 /* + */ && sign !== 45 /* - */) return parseDateText(s);
-  const rest = length - pos - 1;
-  const offsetHours = rest >= 2 ? digits(s, pos + 1, 2) : -1;
-  let offsetMinutes = 0;
-  let offsetSecs = 0;
-  if (rest === 5 && s.charCodeAt(pos + 3) === 58) {
-    offsetMinutes = digits(s, pos + 4, 2);
-  } else if (rest === 8 && s.charCodeAt(pos + 3) === 58 && s.charCodeAt(pos + 6) === 58) {
-    offsetMinutes = digits(s, pos + 4, 2);
-    offsetSecs = digits(s, pos + 7, 2);
-  } else if (rest !== 2) {
-    return parseDateText(s);
-  }
-  if ((offsetHours | offsetMinutes | offsetSecs) < 0) return parseDateText(s);
-  const offsetSeconds = offsetHours * 3600 + offsetMinutes * 60 + offsetSecs;
-  const offsetMs = (sign === 45 ? -offsetSeconds : offsetSeconds) * 1000;
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMs);
+  const ms = 1000 * (scale > 1e15 ? Number.parseFloat(s.slice(19, sign)) : fraction / scale);
+  const hour = two(s, 11);
+  const minute = two(s, 14);
+  const second = two(s, 17);
+  if (sign === length) return new Date(year, month, day, hour, minute, second, ms);
+  const rest = length - sign;
+  const offset =
+    (two(s, sign + 1) * 3600 + (rest > 3 ? two(s, sign + 4) * 60 : 0) + (rest > 6 ? two(s, sign + 7) : 0)) *
+    1000;
+  return new Date(
+    Date.UTC(year, month, day, hour, minute, second, ms) - (s.charCodeAt(sign) === 45 ? -offset : offset),
+  );
 }
 
-const INFINITY = /^-?infinity$/;
-// Deliberately unanchored at the start, and `.*?` after the seconds, as postgres-date reads.
+// Deliberately unanchored at the start, and `.*?` after the seconds, as postgres-date reads. A
+// date alone has empty time groups, so both give the same groups (8 is BC).
 const DATE_TIME = /(\d+)-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d+)?.*?( BC)?$/;
-const DATE_ONLY = /^(\d+)-(\d\d)-(\d\d)( BC)?$/;
+const DATE_ONLY = /^(\d+)-(\d\d)-(\d\d)()()()()( BC)?$/;
 const ZONE = /([Z+-])(\d\d)?:?(\d\d)?:?(\d\d)?/;
 
 /** Every form postgres-date reads, by the rules at the top of this file. */
-export function parseDateText(text: string): unknown {
-  if (INFINITY.test(text)) return text[0] === '-' ? -Infinity : Infinity;
-  const match = DATE_TIME.exec(text);
-  if (!match) return parseDateOnly(text);
-  const year = yearOf(match[1], match[8]);
-  const month = Number(match[2]) - 1;
-  const day = Number(match[3]);
-  const hour = Number(match[4]);
-  const minute = Number(match[5]);
-  const second = Number(match[6]);
-  const ms = match[7] ? 1000 * Number.parseFloat(match[7]) : 0;
-  const offset = offsetMillis(text);
-  if (offset === undefined) {
-    const local = new Date(year, month, day, hour, minute, second, ms);
-    if (year >= 0 && year < 100) local.setFullYear(year);
+export function parseDateText(s: string): unknown {
+  if (/^-?infinity$/.test(s)) return s[0] === '-' ? -Infinity : Infinity;
+  const m = DATE_TIME.exec(s) || DATE_ONLY.exec(s);
+  if (!m) return null;
+  // `1 BC` is year 0 in the proleptic Gregorian calendar JavaScript uses.
+  const year = m[8] ? 1 - +m[1] : +m[1];
+  const time = [
+    year,
+    +m[2] - 1,
+    +m[3],
+    +m[4],
+    +m[5],
+    +m[6],
+    m[7] ? 1000 * Number.parseFloat(m[7]) : 0,
+  ] as const;
+  // The offset in milliseconds, or undefined for local time (a date alone never has one).
+  const zone = ZONE.exec(s.split(' ')[1] ?? '');
+  const offset = s.endsWith('+00')
+    ? 0
+    : zone &&
+      (zone[1] === 'Z'
+        ? 0
+        : (zone[1] === '-' ? -1000 : 1000) * (+zone[2] * 3600 + +(zone[3] ?? 0) * 60 + +(zone[4] ?? 0)));
+  // Date and Date.UTC read years 0–99 as 1900–1999: set the year again.
+  const early = year >= 0 && year < 100;
+  if (offset === null) {
+    const local = new Date(...time);
+    if (early) local.setFullYear(year);
     return local;
   }
-  const date = new Date(Date.UTC(year, month, day, hour, minute, second, ms));
-  // Date.UTC reads years 0–99 as 1900–1999.
-  if (year >= 0 && year < 100) date.setUTCFullYear(year);
-  if (offset !== 0) date.setTime(date.getTime() - offset);
+  const date = new Date(Date.UTC(...time));
+  if (early) date.setUTCFullYear(year);
+  date.setTime(date.getTime() - offset);
   return date;
-}
-
-function parseDateOnly(text: string): Date | null {
-  const match = DATE_ONLY.exec(text);
-  if (!match) return null;
-  const year = yearOf(match[1], match[4]);
-  const date = new Date(year, Number(match[2]) - 1, Number(match[3]));
-  if (year >= 0 && year < 100) date.setFullYear(year);
-  return date;
-}
-
-/** `1 BC` is year 0 in the proleptic Gregorian calendar JavaScript uses. */
-function yearOf(digitsText: string, bc: string | undefined): number {
-  const year = Number.parseInt(digitsText, 10);
-  return bc ? 1 - year : year;
-}
-
-/** The offset in milliseconds, or undefined for local time. */
-function offsetMillis(text: string): number | undefined {
-  if (text.endsWith('+00')) return 0;
-  const time = text.split(' ')[1];
-  const zone = time === undefined ? null : ZONE.exec(time);
-  if (!zone) return undefined;
-  if (zone[1] === 'Z') return 0;
-  const hours = zone[2] === undefined ? Number.NaN : Number(zone[2]);
-  const seconds = hours * 3600 + Number(zone[3] ?? 0) * 60 + Number(zone[4] ?? 0);
-  return (zone[1] === '-' ? -seconds : seconds) * 1000;
 }

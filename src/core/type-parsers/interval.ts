@@ -15,9 +15,7 @@ const INTERVAL =
   /^(?:([+-]?\d+)\s+years?)?\s*(?:([+-]?\d+)\s+mons?)?\s*(?:([+-]?\d+)\s+days?)?\s*(?:([+-])?(\d*):(\d\d):(\d\d)\.?(\d{1,6})?)?/;
 
 /** The parts in group order, skipping the sign; the last four are negated by a `-` time sign. */
-const PARTS: readonly Part[] = ['years', 'months', 'days', 'hours', 'minutes', 'seconds', 'milliseconds'];
-/** ISO 8601 letters of the first six parts. */
-const ISO_LETTERS = 'YMDHMS';
+const PARTS = 'years months days hours minutes seconds milliseconds'.split(' ') as Part[];
 
 /** The class name is postgres-interval's, so the parsed objects look the same to code and tests. */
 export class PostgresInterval {
@@ -32,34 +30,27 @@ export class PostgresInterval {
   constructor(raw: string) {
     if (!raw) return;
     const match = INTERVAL.exec(raw) as RegExpExecArray;
-    const negative = match[4] === '-';
-    for (let i = 0; i < PARTS.length; i++) {
-      const part = PARTS[i];
+    PARTS.forEach((part, i) => {
       const text = match[i < 3 ? i + 1 : i + 2];
-      if (!text) continue;
       // The fraction holds microseconds with trailing zeros left out.
-      const value = part === 'milliseconds' ? Number(text.padEnd(6, '0')) / 1000 : Number.parseInt(text, 10);
-      if (!value) continue;
-      this[part] = negative && i > 2 ? -value : value;
-    }
+      const value = text && (i > 5 ? +text.padEnd(6, '0') / 1000 : Number.parseInt(text, 10));
+      if (value) this[part] = match[4] === '-' && i > 2 ? -value : value;
+    });
   }
 
-  /** Postgres input text, e.g. `3 seconds 2 hours 1 years` (units in this order, as there). */
+  /** Postgres input text, e.g. `3 seconds 2 hours 1 years` (seconds first, years last, as there). */
   toPostgres(): string {
-    // Seconds first, years last, as postgres-interval writes them.
     const units = PARTS.slice(0, 6)
       .reverse()
       .filter((unit) => Object.hasOwn(this, unit));
     if (this.milliseconds && !units.includes('seconds')) units.push('seconds');
-    if (units.length === 0) return '0';
-    return units.map((unit) => `${this.#amount(unit, /\.?0+$/)} ${unit}`).join(' ');
+    return units.map((unit) => `${this.#amount(unit, /\.?0+$/)} ${unit}`).join(' ') || '0';
   }
 
   /** ISO 8601 duration, every part written, e.g. `P1Y0M0DT2H0M3S`. */
   toISOString(): string {
-    const part = (unit: Part, i: number) => `${this.#amount(unit, /0+$/)}${ISO_LETTERS[i]}`;
-    return `P${PARTS.slice(0, 3).map(part).join('')}T${PARTS.slice(3, 6)
-      .map((unit, i) => part(unit, i + 3))
+    return `P${PARTS.slice(0, 6)
+      .map((unit, i) => `${i === 3 ? 'T' : ''}${this.#amount(unit, /0+$/)}${'YMDHMS'[i]}`)
       .join('')}`;
   }
 

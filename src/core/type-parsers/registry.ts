@@ -40,16 +40,14 @@ export const registryState: RegistryState = /* @__PURE__ */ realmSingleton('type
 /** pg-types' `setTypeParser(oid, parser)` and `setTypeParser(oid, format, parser)`. */
 export function setTypeParser(oid: number, format: TypeFormat | AnyParser, parser?: AnyParser): void {
   if (typeof format === 'function') {
-    registryState.text[oid] = format;
-    return;
+    parser = format;
+    format = 'text';
   }
   if (format !== 'text' && format !== 'binary') {
-    throw new TypeError(`setTypeParser: unknown format ${String(format)} (use 'text' or 'binary')`);
+    throw new TypeError(`setTypeParser: unknown format ${String(format)}`);
   }
   registryState[format][oid] = parser as AnyParser;
 }
-
-const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
  * pg-types' `getTypeParser(oid, format = 'text')`, with `binaryDefaults` consulted for binary
@@ -60,11 +58,12 @@ export function lookupTypeParser(
   format: unknown,
   binaryDefaults: Readonly<Record<number, AnyParser>> | undefined,
 ): AnyParser {
-  if (!format || format === 'text') return registryState.text[oid] || registryState.noParse;
-  if (format !== 'binary') return registryState.noParse;
-  const own = registryState.binary;
-  if (hasOwn.call(own, oid) || !binaryDefaults) return own[oid] || registryState.unparsedBinary;
-  return binaryDefaults[oid] || registryState.unparsedBinary;
+  const { text, binary, noParse, unparsedBinary } = registryState;
+  if (!format || format === 'text') return text[oid] || noParse;
+  if (format !== 'binary') return noParse;
+  return (
+    (Object.hasOwn(binary, oid) || !binaryDefaults ? binary[oid] : binaryDefaults[oid]) || unparsedBinary
+  );
 }
 
 /** The registry object apps see as `types`: pg-types' module shape. */

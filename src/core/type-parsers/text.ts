@@ -11,10 +11,11 @@ import { parseInterval } from './interval.js';
 // biome-ignore lint/suspicious/noExplicitAny: parsers take and return any value, as in pg-types
 export type AnyParser = (value: any) => any;
 
-/** The parser for every OID without one (text, varchar, numeric, …): `String(value)`, which returns text as is. */
-export function noParse(value: unknown): unknown {
-  return typeof value === 'string' ? value : String(value);
-}
+/**
+ * The parser for every OID without one (text, varchar, numeric, …): pg-types' `String(value)`,
+ * which returns text as is; the global itself, so every copy of edgepg in the realm shares it.
+ */
+export const noParse: AnyParser = String;
 
 /** int8 stays text (a JavaScript number cannot hold it); non-text input as pg-types treats it. */
 export function parseBigInteger(value: unknown): unknown {
@@ -23,21 +24,18 @@ export function parseBigInteger(value: unknown): unknown {
   return /^\d+$/.test(text) ? text : value;
 }
 
+/** `Number.parseFloat`, named once (it is used often here). */
+const toFloat = Number.parseFloat;
+
 function parseInteger(value: string): number {
   return Number.parseInt(value, 10);
 }
 
+/** The texts pg-types reads as true (compared with `===`, as there). */
+const TRUE_TEXTS = 'TRUE t true y yes on 1'.split(' ');
+
 function parseBool(value: string | null): boolean | null {
-  if (value === null) return null;
-  return (
-    value === 'TRUE' ||
-    value === 't' ||
-    value === 'true' ||
-    value === 'y' ||
-    value === 'yes' ||
-    value === 'on' ||
-    value === '1'
-  );
+  return value === null ? null : TRUE_TEXTS.includes(value);
 }
 
 interface Point {
@@ -48,60 +46,56 @@ interface Point {
 /** `(x,y)`; anything not starting with `(` is null. */
 function parsePoint(value: string): Point | null {
   if (value[0] !== '(') return null;
-  const [x, y] = value.substring(1, value.length - 1).split(',');
-  return { x: Number.parseFloat(x), y: Number.parseFloat(y) };
+  const [x, y] = value.slice(1, -1).split(',');
+  return { x: toFloat(x), y: toFloat(y) };
 }
 
 /**
- * `<(x,y),r>`: the point is the text from index 2 through the first `)`; the radius is what
- * follows it, without `)` and `,` characters.
+ * `<(x,y),r>`: the point is the text from index 2 through the first `)` (or to the last
+ * character, leaving no radius); the radius is what follows it, without `)` and `,` characters.
  */
 function parseCircle(value: string): (Point & { radius: number }) | null {
   if (value[0] !== '<' && value[1] !== '(') return null;
-  const close = value.indexOf(')', 2);
   const end = value.length - 1;
-  if (close < 0 || close >= end) {
-    const point = parsePoint(`(${value.slice(2, end)}`) as Point & { radius: number };
-    point.radius = Number.NaN;
-    return point;
-  }
-  const point = parsePoint(`(${value.slice(2, close + 1)}`) as Point & { radius: number };
-  point.radius = Number.parseFloat(value.slice(close + 1, end).replace(/[),]/g, ''));
-  return point;
+  const close = value.indexOf(')', 2);
+  const cut = close < 0 || close >= end ? end : close + 1;
+  return {
+    ...(parsePoint(`(${value.slice(2, cut)}`) as Point),
+    radius: toFloat(value.slice(cut, end).replace(/[),]/g, '')),
+  };
 }
 
-const parseJson = (value: string): unknown => JSON.parse(value);
+const parseJson = JSON.parse;
 
-const ZERO = 48;
-
-/** int2[], int4[], oid[]: a flat list of plain integers is split here, anything else (NULLs, nesting) by the array parser. */
+/**
+ * int2[], int4[], oid[]: a flat list of plain integers (up to 15 digits) is read here, anything
+ * else (NULLs, nesting, quotes, `{}`) by the array parser.
+ */
 export function parseIntegerArray(s: string): unknown {
-  const length = s.length;
-  if (length < 2 || s.charCodeAt(0) !== 123 /* { */ || s.charCodeAt(length - 1) !== 125 /* } */) {
-    return s ? parseArray(s, parseInteger) : null;
-  }
-  const out: number[] = [];
-  if (length === 2) return out;
-  let value = 0;
-  let negative = false;
-  let digitsSeen = 0;
-  for (let i = 1; i < length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= ZERO && c <= ZERO + 9) {
-      value = value * 10 + (c - ZERO);
-      digitsSeen++;
-    } else if (c === 45 /* - */ && digitsSeen === 0 && !negative) {
-      negative = true;
-    } else if ((c === 44 /* , */ || c === 125) && digitsSeen > 0 && digitsSeen < 16) {
-      out.push(negative ? -value : value);
-      value = 0;
-      negative = false;
-      digitsSeen = 0;
-    } else {
-      return parseArray(s, parseInteger);
+  const end = s.length - 1;
+  if (s[0] === '{' && s[end] === '}' && end > 1) {
+    const out: number[] = [];
+    let value = 0;
+    let negative = false;
+    let digits = 0;
+    for (let i = 1; ; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 47 && c < 58 && digits < 15) {
+        value = value * 10 + c - 48;
+        digits++;
+      } else if (c === 45 /* - */ && !digits && !negative) {
+        negative = true;
+      } else if (digits && (c === 44 /* , */ || i === end)) {
+        out.push(negative ? -value : value);
+        if (i === end) return out;
+        value = digits = 0;
+        negative = false;
+      } else {
+        break;
+      }
     }
   }
-  return out;
+  return s ? parseArray(s, parseInteger) : null;
 }
 
 /** An array parser for elements read by `element`; pg-types gives null for empty text. */
@@ -124,8 +118,8 @@ export function textParsers(): Record<number, AnyParser> {
     199: arrayOf(parseJson), // json[]
     600: parsePoint,
     651: parseStringArray, // cidr[]
-    700: Number.parseFloat,
-    701: Number.parseFloat,
+    700: toFloat,
+    701: toFloat,
     718: parseCircle,
     791: parseStringArray, // money[]
     1000: arrayOf(parseBool),
@@ -136,10 +130,10 @@ export function textParsers(): Record<number, AnyParser> {
     1009: parseStringArray, // text[]
     1014: parseStringArray, // char[]
     1015: parseStringArray, // varchar[]
-    1016: arrayOf((entry) => (parseBigInteger(entry) as string).trim()), // int8[]
+    1016: arrayOf((entry) => entry.trim()), // int8[]: entries are text, which the int8 parser keeps
     1017: arrayOf(parsePoint),
-    1021: arrayOf(Number.parseFloat), // float4[]
-    1022: arrayOf(Number.parseFloat), // float8[]
+    1021: arrayOf(toFloat), // float4[]
+    1022: arrayOf(toFloat), // float8[]
     1028: parseIntegerArray, // oid[]
     1040: parseStringArray, // macaddr[]
     1041: parseStringArray, // inet[]
@@ -152,7 +146,7 @@ export function textParsers(): Record<number, AnyParser> {
     1185: arrayOf(parseDate),
     1186: parseInterval,
     1187: arrayOf(parseInterval),
-    1231: arrayOf(Number.parseFloat), // numeric[]
+    1231: arrayOf(toFloat), // numeric[]
     1270: parseStringArray, // timetz[]
     2951: parseStringArray, // uuid[]
     3802: parseJson, // jsonb
