@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -57,6 +58,10 @@ const internalModulesExternal: Plugin = {
  * resolved, read and lexed separately.
  */
 const PG_PROTOCOL_MESSAGES = createRequire(import.meta.url).resolve('pg-protocol/dist/messages.js');
+// pg-protocol's package.json is not in its `exports`: read it beside the resolved dist/ folder.
+const PG_PROTOCOL_VERSION: string = JSON.parse(
+  readFileSync(resolve(PG_PROTOCOL_MESSAGES, '../../package.json'), 'utf8'),
+).version;
 const pgProtocolMessagesShared: Plugin = {
   name: 'pg-protocol-messages-shared',
   setup(build) {
@@ -84,7 +89,8 @@ const pgProtocolMessagesShared: Plugin = {
       return {
         contents: [
           `import * as bundled from ${JSON.stringify(PG_PROTOCOL_MESSAGES)};`,
-          "const key = Symbol.for('edgepg.pg-protocol-messages@1');",
+          // Keyed by pg-protocol's version: copies bundling another one keep their own classes.
+          `const key = Symbol.for('edgepg.pg-protocol-messages@${PG_PROTOCOL_VERSION}');`,
           'if (!(key in globalThis)) Object.defineProperty(globalThis, key, { value: { ...bundled } });',
           'export const plain = globalThis[key];',
           `export const { ${names.join(', ')} } = plain;`,

@@ -18,20 +18,25 @@
 import { ParameterError } from './errors.js';
 
 /**
- * Where `parseInputDatesAsUTC` is read: pg's `defaults` object, which registers itself here (with
- * the UTC formatter) when core/defaults.ts loads. Only code that can reach `defaults` can set the
+ * Where `parseInputDatesAsUTC` is read: pg's `defaults` object, which registers itself (with the
+ * UTC formatter) when core/defaults.ts loads. Only code that can reach `defaults` can set the
  * flag, so the HTTP-only entry (which does not export it) leaves that module, the formatter and
- * their bytes out.
+ * their bytes out. The registration is realm-wide (a `Symbol.for` key on `globalThis`): the
+ * separately built `edgepg/http` honours `defaults` set through `edgepg` or `edgepg/pg`.
  */
-let dateSettings: { readonly parseInputDatesAsUTC: boolean } = { parseInputDatesAsUTC: false };
-let formatUTC: (date: Date) => string = dateToString;
+interface DateSettings {
+  readonly settings: { readonly parseInputDatesAsUTC: boolean };
+  readonly formatUTC: (date: Date) => string;
+}
+const DATE_SETTINGS = Symbol.for('edgepg.date-settings@1');
+const realm = globalThis as unknown as { [DATE_SETTINGS]?: DateSettings };
 
 export function readDateSettingsFrom(
   settings: { readonly parseInputDatesAsUTC: boolean },
   utcFormatter: (date: Date) => string,
 ): void {
-  dateSettings = settings;
-  formatUTC = utcFormatter;
+  // The first copy loaded in the realm keeps it: `defaults` is a realm singleton too.
+  realm[DATE_SETTINGS] ??= { settings, formatUTC: utcFormatter };
 }
 
 /**
@@ -47,10 +52,21 @@ export interface ToPostgres {
 }
 
 export function prepareValue(value: unknown): PreparedValue {
-  return prepare(value, undefined);
+  return prepare(value, undefined, prepareValue);
 }
 
-function prepare(value: unknown, seen: unknown[] | undefined): PreparedValue {
+/** What `toPostgres(prepareValue)` is handed: the caller's own `prepareValue` (pg's returns Buffers). */
+type ToPostgresCallback = (value: unknown) => unknown;
+
+/**
+ * `prepareValue` whose `toPostgres` callbacks receive `self` instead of the value core's own:
+ * the wire paths pass their Buffer-returning variant, as pg passes its `prepareValue`.
+ */
+export function prepareValueFor(value: unknown, self: ToPostgresCallback): PreparedValue {
+  return prepare(value, undefined, self);
+}
+
+function prepare(value: unknown, seen: unknown[] | undefined, self: ToPostgresCallback): PreparedValue {
   if (value == null) return null;
   switch (typeof value) {
     case 'string':
@@ -68,13 +84,14 @@ function prepare(value: unknown, seen: unknown[] | undefined): PreparedValue {
     if (Number.isNaN(value.getTime())) {
       throw new ParameterError('Cannot send an invalid Date as a query parameter');
     }
-    return dateSettings.parseInputDatesAsUTC ? formatUTC(value) : dateToString(value);
+    const dates = realm[DATE_SETTINGS];
+    return dates?.settings.parseInputDatesAsUTC ? dates.formatUTC(value) : dateToString(value);
   }
-  if (Array.isArray(value)) return arrayLiteral(value, []);
-  return prepareObject(value as object, seen);
+  if (Array.isArray(value)) return arrayLiteral(value, [], self);
+  return prepareObject(value as object, seen, self);
 }
 
-function prepareObject(value: object, seen: unknown[] | undefined): PreparedValue {
+function prepareObject(value: object, seen: unknown[] | undefined, self: ToPostgresCallback): PreparedValue {
   const toPostgres = (value as Partial<ToPostgres>).toPostgres;
   if (typeof toPostgres === 'function') {
     const chain = seen ?? [];
@@ -82,7 +99,7 @@ function prepareObject(value: object, seen: unknown[] | undefined): PreparedValu
       throw new ParameterError(`circular reference detected while preparing "${describe(value)}" for query`);
     }
     chain.push(value);
-    return prepare(toPostgres.call(value, prepareValue), chain);
+    return prepare(toPostgres.call(value, self as (value: unknown) => PreparedValue), chain, self);
   }
   let json: string | undefined;
   try {
@@ -101,7 +118,7 @@ function prepareObject(value: object, seen: unknown[] | undefined): PreparedValu
  * text is taken literally whatever the element type; bytes become `\\x<hex>` (a bytea escape
  * inside an array literal).
  */
-function arrayLiteral(array: readonly unknown[], parents: unknown[]): string {
+function arrayLiteral(array: readonly unknown[], parents: unknown[], self: ToPostgresCallback): string {
   if (parents.includes(array)) {
     throw new ParameterError('circular reference detected while preparing an array for query');
   }
@@ -113,11 +130,11 @@ function arrayLiteral(array: readonly unknown[], parents: unknown[]): string {
     if (item == null) {
       out += 'NULL';
     } else if (Array.isArray(item)) {
-      out += arrayLiteral(item, parents);
+      out += arrayLiteral(item, parents, self);
     } else if (ArrayBuffer.isView(item)) {
       out += `\\\\x${bytesToHex(bytesOf(item))}`;
     } else {
-      const text = prepare(item, undefined);
+      const text = prepare(item, undefined, self);
       // A toPostgres() that yields null means NULL (pg would crash on it).
       out +=
         text === null ? 'NULL' : typeof text === 'string' ? quoteElement(text) : `\\\\x${bytesToHex(text)}`;

@@ -33,7 +33,7 @@ import { AuthError, ConnectionError, ProtocolError } from '../core/errors.js';
 import { Authenticator, type AuthMethod } from './authenticator.js';
 import { COPY_DATA, DATA_ROW, decodeCopyData, decodeDataRow, Framer } from './framer.js';
 import type { FlowControl, Operation, TransactionStatus, TransportFlow } from './operation.js';
-import { StatementCache } from './statement-cache.js';
+import { type RetryableOperation, StatementCache } from './statement-cache.js';
 
 export interface EngineOptions {
   user: string;
@@ -102,6 +102,14 @@ export class WireEngine {
   private readonly framer: Framer;
   private readonly inFlight: Operation[] = [];
   private readonly waiting: Operation[] = [];
+  /**
+   * Queries held for a transparent statement-cache retry (their Bind failed: nothing ran), in
+   * the order they were sent. They are re-queued, ahead of everything, once nothing sent after
+   * them is still in flight; if a query sent after them completes first (it ran), re-running
+   * them would reorder them after it, so they reject with their errors instead. Nothing new is
+   * sent while queries are held.
+   */
+  private readonly held: RetryableOperation[] = [];
   private readonly maxPipeline: number;
   private readonly refillBelow: number;
   private readonly maxPipelineBytes: number;
@@ -138,9 +146,12 @@ export class WireEngine {
     this.framer = new Framer(options.maxMessageBytes);
     // A new engine is a new server session: its cache starts empty.
     if (options.statementCache) {
+      // A retry runs first, before anything queued, and only when nothing was sent after the
+      // failed query: re-running it behind later queries could let them see (or change) the
+      // state before it, unlike an uncached run.
       this.statements = new StatementCache(options.statementCache, (operation) => {
         if (this.state === 'closed' || this.terminating) return false;
-        this.submit(operation);
+        this.held.push(operation);
         return true;
       });
     }
@@ -183,7 +194,7 @@ export class WireEngine {
 
   /** Operations sent or waiting: the connection's load, used to pick the least busy connection. */
   get pendingCount(): number {
-    return this.inFlight.length + this.waiting.length;
+    return this.held.length + this.inFlight.length + this.waiting.length;
   }
 
   start(): void {
@@ -258,7 +269,7 @@ export class WireEngine {
   }
 
   private pump(): void {
-    if (!this.authSent || this.state === 'closed' || this.hold) return;
+    if (!this.authSent || this.state === 'closed' || this.hold || this.held.length > 0) return;
     while (
       this.waiting.length > 0 &&
       !this.exclusiveRunning &&
@@ -351,6 +362,7 @@ export class WireEngine {
     this.inFlightBytes -= this.inFlightSizes.shift() ?? 0;
     if (head.exclusive) this.exclusiveRunning = false;
     head.handleReadyForQuery(status);
+    if (this.held.length > 0) this.settleHeld(head);
     // Refill in batches: once half the window has drained, not one query per answer. Each
     // refill is a transport write, so topping up one at a time costs a syscall per query.
     if (this.inFlight.length <= this.refillBelow && this.inFlightBytes <= this.maxPipelineBytes / 2)
@@ -402,11 +414,23 @@ export class WireEngine {
   }
 
   private mismatch(): void {
-    const operations = [...this.inFlight, ...this.waiting];
+    const operations = [...this.held.splice(0), ...this.inFlight, ...this.waiting];
     this.inFlight.length = 0;
     this.waiting.length = 0;
     this.state = 'closed';
     this.events.pipelineMismatch(operations);
+  }
+
+  /** After `head` finished: re-queue the held retries, keep waiting, or give them up (see `held`). */
+  private settleHeld(head: Operation): void {
+    if (!this.held.includes(head as RetryableOperation)) {
+      for (const operation of this.held.splice(0)) operation.abandonRetry();
+    } else if (this.inFlight.length === 0) {
+      this.waiting.unshift(...this.held.splice(0));
+    } else {
+      return;
+    }
+    this.pump();
   }
 
   /** Fails every operation and closes the engine. `report` also raises the error as fatal. */
@@ -415,7 +439,7 @@ export class WireEngine {
     const wasStarting = this.state !== 'ready';
     this.state = 'closed';
     this.resumeReading();
-    const operations = [...this.inFlight, ...this.waiting];
+    const operations = [...this.held.splice(0), ...this.inFlight, ...this.waiting];
     this.inFlight.length = 0;
     this.waiting.length = 0;
     for (const operation of operations) operation.handleConnectionError(error);

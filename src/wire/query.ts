@@ -21,12 +21,18 @@ import type {
   RowDescriptionMessage,
 } from 'pg-protocol/dist/messages.js';
 import { ProtocolError } from '../core/errors.js';
-import { type PreparedValue, prepareValue } from '../core/prepare-value.js';
+import type { PreparedValue } from '../core/prepare-value.js';
 import { type FieldDef, Result } from '../core/result.js';
 import type { CustomTypesConfig } from '../core/types.js';
 import { extendedQuery } from './extended-query.js';
-import type { FlowControl, Operation, TransactionStatus, WriteMessage } from './operation.js';
-import { type CachedStatement, type StatementCache, withCloses } from './statement-cache.js';
+import type { FlowControl, TransactionStatus, WriteMessage } from './operation.js';
+import {
+  type CachedStatement,
+  type RetryableOperation,
+  type StatementCache,
+  withCloses,
+} from './statement-cache.js';
+import { prepareWireValue } from './wire-value.js';
 
 export interface QuerySpec {
   text: string;
@@ -76,7 +82,7 @@ export function unnamedParse(text: string): Uint8Array {
   return message;
 }
 
-export class QueryOperation implements Operation {
+export class QueryOperation implements RetryableOperation {
   readonly exclusive = false;
   private readonly params: PreparedValue[] | undefined;
   private readonly extended: boolean;
@@ -94,8 +100,15 @@ export class QueryOperation implements Operation {
   /** This run wrote the cached statement's Parse; `parseDone` once the server accepted it. */
   private leader = false;
   private parseDone = false;
+  /**
+   * BindComplete came: the statement is bound and runs, so an error from here on (even a 0A000 or
+   * 26000 raised by the statement itself) is the query's own, never a stale-cache Bind failure.
+   */
+  private bound = false;
   /** Queued again after a 26000/0A000 already (a query is retried at most once). */
   private retried = false;
+  /** What a held retry rejects with if the engine gives it up. */
+  private abandonedWith: Error | undefined;
   /** The retry of a query whose leader's Parse failed runs on the unnamed statement. */
   private bypassCache = false;
 
@@ -106,7 +119,8 @@ export class QueryOperation implements Operation {
     private readonly callbacks: QueryCallbacks,
   ) {
     // Serialise parameters now, so a bad value fails this query before anything is sent.
-    this.params = spec.values?.map(prepareValue);
+    // pg's prepareValue (bytes as Buffers; toPostgres callbacks get the same function).
+    this.params = spec.values?.map(prepareWireValue);
     this.extended =
       spec.queryMode === 'extended' ||
       spec.name !== undefined ||
@@ -156,6 +170,7 @@ export class QueryOperation implements Operation {
     this.statements = statements;
     this.leader = false;
     this.parseDone = false;
+    this.bound = false;
     let entry = statements.lookup(text);
     let prefix: Uint8Array | undefined;
     if (entry === undefined) {
@@ -200,6 +215,7 @@ export class QueryOperation implements Operation {
         if (this.leader && this.cached!.fields === undefined) this.cached!.fields = null;
         break;
       case 'bindComplete': {
+        this.bound = true;
         // A cached statement's columns, where the RowDescription would have come.
         const fields = this.leader ? undefined : this.cached?.fields;
         if (!fields || this.parseFailed) break;
@@ -280,7 +296,7 @@ export class QueryOperation implements Operation {
     if (this.finished) return;
     this.finished = true;
     if (this.error) {
-      if (this.cached !== undefined && !this.leader) {
+      if (this.cached !== undefined && !this.leader && !this.bound) {
         const outcome = this.cachedStatementFailure(this.cached, this.error, status);
         if (outcome === undefined) return;
         this.error = outcome;
@@ -308,18 +324,19 @@ export class QueryOperation implements Operation {
     if (code !== '26000' && code !== '0A000') return error;
     const leaderFailed = entry.failure !== undefined;
     if (!leaderFailed) this.statements!.evict(entry, code === '0A000');
-    if (status !== 'I' || this.retried || !this.retryOnce(leaderFailed)) {
-      return leaderFailed && code === '26000' ? entry.failure : error;
-    }
+    const outcome = leaderFailed && code === '26000' ? entry.failure! : error;
+    if (status !== 'I' || this.retried || !this.retryOnce(leaderFailed, outcome)) return outcome;
     return undefined;
   }
 
   /**
-   * Queues this query again on the same connection (a 26000/0A000 Bind: nothing ran); false
-   * when the connection takes no more work, and the query keeps its error.
+   * Hands this query to the engine for a retry on the same connection (a 26000/0A000 Bind:
+   * nothing ran), which re-queues it in order or gives it up with `outcome` (`abandonRetry`);
+   * false when the connection takes no more work, and the query keeps its error.
    */
-  private retryOnce(bypassCache: boolean): boolean {
+  private retryOnce(bypassCache: boolean, outcome: Error): boolean {
     this.retried = true;
+    this.abandonedWith = outcome;
     // Its own error, not a twin of the leader's: run it on the unnamed statement.
     this.bypassCache = bypassCache;
     this.results = [];
@@ -330,9 +347,17 @@ export class QueryOperation implements Operation {
     this.cached = undefined;
     this.leader = false;
     this.parseDone = false;
+    this.bound = false;
     if (this.statements!.resubmit(this)) return true;
     this.finished = true; // rejected by the caller with the error it kept
     return false;
+  }
+
+  /** The engine gave the retry up (queries sent after this one ran first). */
+  abandonRetry(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.callbacks.reject(this.abandonedWith!);
   }
 
   handleConnectionError(error: Error): void {

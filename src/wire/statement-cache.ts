@@ -20,6 +20,12 @@ import { ConfigError } from '../core/errors.js';
 import type { FieldDef } from '../core/result.js';
 import type { Operation } from './operation.js';
 
+/** An operation the cache may hold for a transparent retry, and give up on. */
+export interface RetryableOperation extends Operation {
+  /** The retry will not run (it would be reordered): reject with the error it kept. */
+  abandonRetry(): void;
+}
+
 /** One automatically prepared statement. */
 export interface CachedStatement {
   readonly text: string;
@@ -51,12 +57,13 @@ export class StatementCache {
 
   /**
    * @param capacity most statements kept (≥ 1).
-   * @param resubmit queues an operation again on the same connection (a transparent retry);
-   *   false when the connection takes no more work (closed, or Terminate already written).
+   * @param resubmit holds an operation for a transparent retry on the same connection (the
+   *   engine re-queues it in order, or calls `abandonRetry`); false when the connection takes
+   *   no more work (closed, or Terminate already written).
    */
   constructor(
     readonly capacity: number,
-    readonly resubmit: (operation: Operation) => boolean,
+    readonly resubmit: (operation: RetryableOperation) => boolean,
   ) {}
 
   /** The entry for `text`, marked most recently used; undefined when the text is not cached. */

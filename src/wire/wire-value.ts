@@ -5,11 +5,11 @@
  * HTTP entry needs no `Buffer`; this is the one place the full entry turns them into Buffers.
  */
 import '../core/buffer.js';
-import { prepareValue } from '../core/prepare-value.js';
+import { prepareValueFor } from '../core/prepare-value.js';
 
 /** pg's `prepareValue` result: text, a Buffer, or null. */
 export function prepareWireValue(value: unknown): string | Buffer | null {
-  const prepared = prepareValue(value);
+  const prepared = prepareValueFor(value, prepareWireValue);
   if (prepared === null || typeof prepared === 'string' || Buffer.isBuffer(prepared)) return prepared;
   return Buffer.from(prepared.buffer, prepared.byteOffset, prepared.byteLength);
 }

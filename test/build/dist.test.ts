@@ -122,6 +122,31 @@ describe('the built package', () => {
     });
   });
 
+  it('edgepg/http (its own build) honours defaults.parseInputDatesAsUTC set through edgepg', () => {
+    const script = `
+      Promise.all([import('edgepg'), import('edgepg/http')]).then(async ([full, http]) => {
+        const bodies = [];
+        const fetchFunction = async (_url, init) => {
+          bodies.push(JSON.parse(init.body));
+          return new Response(JSON.stringify({ fields: [], rows: [], command: 'SELECT', rowCount: 0 }));
+        };
+        const sql = http.neon('postgresql://u:p@ep-x-1.aws.neon.tech/db', { fetchFunction, disableWarningInBrowsers: true });
+        const date = new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 6));
+        full.defaults.parseInputDatesAsUTC = true;
+        await sql\`select \${date}\`;
+        full.defaults.parseInputDatesAsUTC = false;
+        console.log(JSON.stringify(bodies.map((b) => b.params[0])));
+      });`;
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['-e', script], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, TZ: 'America/New_York' },
+      }),
+    );
+    expect(out).toEqual(['2024-01-02T03:04:05.006+00:00']);
+  });
+
   it('keeps class names in the bundle (keepNames)', async () => {
     const esm = (await import(join(root, 'dist/index.js'))) as Lib;
     expect(esm.Result.name).toBe('Result');

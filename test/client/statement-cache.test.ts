@@ -215,7 +215,7 @@ describe.each(transports)('statementCache over %s', (transport) => {
       const after = await client.query(text, [1]);
       expect(after.rows).toEqual([{ id: 1, a: 'one', b: 'bee' }]);
       expect(after.fields.map((f) => f.name)).toEqual(['id', 'a', 'b']);
-      // Several in flight, all bound to the stale statement: each is re-run.
+      // Several in flight, all bound to the stale statement: none ran, so all are re-run, in order.
       await client.query(`alter table ${table} add column c int default 3`);
       const again = await Promise.all(Array.from({ length: 5 }, () => client.query(text, [1])));
       for (const r of again) expect(r.rows).toEqual([{ id: 1, a: 'one', b: 'bee', c: 3 }]);
@@ -225,6 +225,60 @@ describe.each(transports)('statementCache over %s', (transport) => {
       expect(prepared[0].name).not.toBe(before.find((r) => r.statement === text)?.name);
     } finally {
       await client.query(`drop table if exists ${table}`);
+      await client.end();
+    }
+  });
+
+  it('a stale-statement query is never re-run behind a query sent after it', async () => {
+    const client = await open({ statementCache: 10 });
+    const table = `sc_order_${transport}`;
+    try {
+      await client.query(`drop table if exists ${table}; create table ${table} (id int, v int)`);
+      await client.query(`insert into ${table} values (1, 0)`);
+      const text = `select * from ${table} where id = $1`;
+      await client.query(text, [1]);
+      await client.query(`alter table ${table} add column w int`);
+      const read = client.query(text, [1]);
+      const write = client.query(`update ${table} set v = 1 where id = $1`, [1]);
+      const [readOutcome, writeOutcome] = await Promise.allSettled([read, write]);
+      // Re-run after the update, the read would have seen v = 1, which an uncached run never does.
+      expect(codeOf(readOutcome)).toBe('0A000');
+      expect(writeOutcome.status).toBe('fulfilled');
+      expect((await client.query(text, [1])).rows).toEqual([{ id: 1, v: 1, w: null }]);
+    } finally {
+      await client.query(`drop table if exists ${table}`);
+      await client.end();
+    }
+  });
+
+  it('a 0A000 or 26000 raised while the statement runs is its own error, not re-run', async () => {
+    const client = await open({ statementCache: 10 });
+    const seq = `sc_side_${transport}`;
+    try {
+      await client.query(`drop sequence if exists ${seq}; create sequence ${seq}`);
+      await client.query(
+        `create or replace function pg_temp.sc_refuse(i int) returns int language plpgsql as $$ begin raise exception 'refused %', i using errcode = 'feature_not_supported'; end $$`,
+      );
+      const text = `select nextval('${seq}'), pg_temp.sc_refuse($1)`;
+      for (let run = 0; run < 3; run++) {
+        const [outcome] = await Promise.allSettled([client.query(text, [run])]);
+        expect(codeOf(outcome)).toBe('0A000');
+      }
+      // One nextval per run: a cached run that failed after its Bind was not run again.
+      expect((await client.query(`select last_value from ${seq}`)).rows).toEqual([{ last_value: '3' }]);
+      // The statement is still cached (not evicted by its own error).
+      expect((await preparedOn(client)).filter((r) => r.statement === text)).toHaveLength(1);
+      // A 26000 from the statement itself (DEALLOCATE of a missing name) is reported, and
+      // leaves no stray automatic statements behind.
+      for (let run = 0; run < 4; run++) {
+        const [outcome] = await Promise.allSettled([
+          client.query({ text: 'deallocate sc_missing', values: [], queryMode: 'extended' }),
+        ]);
+        expect(codeOf(outcome)).toBe('26000');
+      }
+      expect((await preparedOn(client)).filter((r) => r.statement.startsWith('deallocate'))).toHaveLength(1);
+    } finally {
+      await client.query(`drop sequence if exists ${seq}`);
       await client.end();
     }
   });

@@ -189,3 +189,14 @@ describe('bytesToHex', () => {
     );
   });
 });
+
+describe('toPostgres callbacks', () => {
+  it("get pg's prepareValue on the wire path (bytes as Buffer), as pg passes its own", () => {
+    const value = {
+      toPostgres: (prepare: (v: unknown) => unknown) =>
+        (prepare(new Uint8Array([1, 2])) as Buffer).toString('hex'),
+    };
+    expect(prepareWireValue(value)).toBe(pgUtils.prepareValue(value));
+    expect(prepareWireValue(value)).toBe('0102');
+  });
+});
