@@ -6,14 +6,33 @@
  */
 import { binaryParsers } from './type-parsers/binary.js';
 import type { TypesBuiltins } from './type-parsers/builtins.js';
-import { registryState, registryView, type TypeParserRegistry } from './type-parsers/registry.js';
-import { type CustomTypesConfig, TypeOverrides as TextTypeOverrides } from './types.js';
+import { pgTypesOverride } from './type-parsers/pg-types-bridge.js';
+import {
+  lookupTypeParser,
+  registryState,
+  registryView,
+  type TypeParserRegistry,
+} from './type-parsers/registry.js';
+import { type CustomTypesConfig, TypeOverrides as TextTypeOverrides, type TypeFormat } from './types.js';
 
 /** The global registry with binary parsers: what `types` is on `edgepg` and `edgepg/pg`. */
 export const types: TypeParserRegistry & { builtins: TypesBuiltins } = /* @__PURE__ */ registryView(
   'types.full',
   binaryParsers,
+  fullLookup,
 );
+
+/**
+ * Ours, unless the installed pg-types module has a parser the app set there and ours was not set
+ * (type-parsers/pg-types-bridge.ts): pg's `types` is that module, so code written for pg may
+ * configure it directly.
+ */
+function fullLookup(oid: number, format?: TypeFormat) {
+  const ours = lookupTypeParser(oid, format, binaryParsers);
+  const kind = format ?? 'text';
+  if ((kind !== 'text' && kind !== 'binary') || registryState.userSet?.has(`${kind}:${oid}`)) return ours;
+  return pgTypesOverride(oid, kind) ?? ours;
+}
 
 /**
  * A binary column's parser from `registry`, with pg-types' binary parsers where the registry

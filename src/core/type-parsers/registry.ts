@@ -27,6 +27,8 @@ interface RegistryState {
    * fallback, but its own function, so the binary result path can tell "nobody set one" apart.
    */
   unparsedBinary: AnyParser;
+  /** `format:oid` of every parser set through `setTypeParser` (they win over pg-types'). */
+  userSet?: Set<string>;
 }
 
 export const registryState: RegistryState = /* @__PURE__ */ realmSingleton('type-parsers', () => ({
@@ -47,6 +49,7 @@ export function setTypeParser(oid: number, format: TypeFormat | AnyParser, parse
     throw new TypeError(`setTypeParser: unknown format ${String(format)}`);
   }
   registryState[format][oid] = parser as AnyParser;
+  (registryState.userSet ??= new Set()).add(`${format}:${oid}`);
 }
 
 /**
@@ -83,9 +86,11 @@ export interface TypeParserRegistry {
 export function registryView(
   name: string,
   binaryDefaults: Readonly<Record<number, AnyParser>> | undefined,
+  /** The view's lookup, when it is more than `lookupTypeParser` (the full view's, types-full.ts). */
+  lookup = (oid: number, format?: TypeFormat) => lookupTypeParser(oid, format, binaryDefaults),
 ): TypeParserRegistry {
   return realmSingleton(name, () => ({
-    getTypeParser: (oid: number, format?: TypeFormat) => lookupTypeParser(oid, format, binaryDefaults),
+    getTypeParser: lookup,
     setTypeParser,
     arrayParser,
     builtins,
