@@ -189,8 +189,17 @@ export class QueryOperation implements RetryableOperation {
     this.cached = entry;
     // Evicted statements are closed first, right after the previous query's Sync.
     const closes = statements.takeCloses();
-    if (closes !== undefined) prefix = withCloses(closes, prefix ?? EMPTY);
-    write(extendedQuery(prefix, entry.name, this.params ?? [], false));
+    let message: Uint8Array;
+    try {
+      message = extendedQuery(withCloses(closes, prefix ?? EMPTY), entry.name, this.params ?? [], false);
+    } catch (error) {
+      // Nothing was written (e.g. too many parameters for a Bind): a new entry is not prepared,
+      // and the Closes go out with the next cached query.
+      if (this.leader) statements.evict(entry, false);
+      statements.requeueCloses(closes);
+      throw error;
+    }
+    write(message);
   }
 
   handleMessage(message: BackendMessage): void {

@@ -134,6 +134,11 @@ export class StatementCache {
     }
   }
 
+  /** Puts back Closes taken by `takeCloses` whose message could not be written. */
+  requeueCloses(names: readonly string[] | undefined): void {
+    if (names !== undefined) this.closes.unshift(...names);
+  }
+
   /** Whether the command tag of a completed command means every prepared statement is gone. */
   static dropsAllStatements(commandTag: string): boolean {
     return commandTag === 'DISCARD ALL' || commandTag === 'DEALLOCATE ALL';

@@ -229,6 +229,22 @@ describe.each(transports)('statementCache over %s', (transport) => {
     }
   });
 
+  it('a query whose messages cannot be built leaves the cache as it was', async () => {
+    const client = await open({ statementCache: 1 });
+    try {
+      await client.query('select $1::int as a', [1]);
+      // Evicts the first statement (its Close is queued), then fails to build its Bind.
+      const values = Array.from({ length: 40_000 }, (_, i) => i);
+      const text = `select ${values.map((_, i) => `$${i + 1}::int`).join('+')} as s`;
+      await expect(client.query(text, values)).rejects.toThrow();
+      // Nothing of it was sent; the queued Close still goes out with the next cached query.
+      expect((await client.query('select $1::int as b', [2])).rows).toEqual([{ b: 2 }]);
+      expect((await preparedOn(client)).map((r) => r.statement)).toEqual(['select $1::int as b']);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('a stale-statement query is never re-run behind a query sent after it', async () => {
     const client = await open({ statementCache: 10 });
     const table = `sc_order_${transport}`;

@@ -49,7 +49,8 @@ export function setTypeParser(oid: number, format: TypeFormat | AnyParser, parse
     throw new TypeError(`setTypeParser: unknown format ${String(format)}`);
   }
   registryState[format][oid] = parser as AnyParser;
-  (registryState.userSet ??= new Set()).add(`${format}:${oid}`);
+  registryState.userSet ??= new Set();
+  registryState.userSet.add(`${format}:${oid}`);
 }
 
 /**
