@@ -1,5 +1,5 @@
 /**
- * bytea text, in both of Postgres' output formats, giving the bytes postgres-bytea 1.0.0
+ * bytea text, in both of Postgres' output formats, giving the bytes postgres-bytea 1.0.1
  * (pg-types 2.2.0's parser) gives: a `Buffer` where the runtime has one, else a `Uint8Array`
  * holding the same bytes, so this path never needs the Buffer polyfill.
  * - hex (`\x0a1b…`, the default since Postgres 9.0): pairs of hex digits up to the first pair
