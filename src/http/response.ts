@@ -12,10 +12,10 @@
  * cell an old-to-new reference for the garbage collector to track (arrays mode ran at less than
  * half the speed of objects mode that way).
  *
- * Columns whose parser is the registry's own no-op (text, int8) skip the call (core/fast-parsers.ts).
+ * Columns whose parser is the registry's own pass-through (text, numeric, int8, …) skip the call.
  */
-import { fastNoParse, fastParseBigInteger, optimizedScalarParser } from '../core/fast-parsers.js';
 import type { FieldDef } from '../core/result.js';
+import { registryState } from '../core/type-parsers/registry.js';
 import { type CustomTypesConfig, TypeOverrides, type TypeParser } from '../core/types.js';
 import { errorFields, NeonDbError, wrapError } from './neon-db-error.js';
 import type { QueryTimings } from './types.js';
@@ -51,12 +51,12 @@ export function processQueryResult(
   const overrides = new TypeOverrides(types);
   const { fields, rows } = raw;
   const parsers: TypeParser[] = fields.map((field) => overrides.getTypeParser(field.dataTypeID));
-  const fast = parsers.map(optimizedScalarParser);
   // Columns whose parser returns a string argument unchanged (text, numeric, int8, …): no call.
-  const keep = fast.map((parser) => parser === fastNoParse || parser === fastParseBigInteger);
+  const { noParse, parseBigInteger } = registryState;
+  const keep = parsers.map((parser) => parser === noParse || parser === parseBigInteger);
   // Neon: `arrayMode === true` gives arrays; anything else, objects.
-  if (arrayMode === true) parseArrayRows(rows, fast, keep);
-  else parseObjectRows(rows, fast, keep, fields);
+  if (arrayMode === true) parseArrayRows(rows, parsers, keep);
+  else parseObjectRows(rows, parsers, keep, fields);
   if (!fullResults) return rows;
   raw.viaNeonFetch = true;
   raw.rowAsArray = arrayMode;
